@@ -1,0 +1,171 @@
+// Package app is the composition root: it reads nothing global, opens the
+// database, builds every service and the HTTP handler from a Config.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/continuo-bcm/continuo/internal/api"
+	"github.com/continuo-bcm/continuo/internal/audit"
+	"github.com/continuo-bcm/continuo/internal/clock"
+	"github.com/continuo-bcm/continuo/internal/identity"
+	"github.com/continuo-bcm/continuo/internal/org"
+	"github.com/continuo-bcm/continuo/internal/server"
+	"github.com/continuo-bcm/continuo/internal/sso"
+	"github.com/continuo-bcm/continuo/internal/store"
+	"github.com/continuo-bcm/continuo/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X …/internal/app.Version=…".
+var Version = "dev"
+
+// Config is everything a Continuo process is told.
+type Config struct {
+	Addr          string // listen address, default 127.0.0.1:8080
+	DB            string // SQLite path or postgres:// URL, default ./continuo.db
+	BaseURL       string // public URL, for links in messages and SSO redirects
+	SecureCookies bool   // set the Secure flag on cookies (behind HTTPS)
+	PublicMetrics bool   // serve /metrics without authentication
+	OIDC          OIDCConfig
+}
+
+// OIDCConfig enables single sign-on with an OpenID Connect provider.
+type OIDCConfig struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+}
+
+// Enabled reports whether single sign-on is configured.
+func (c OIDCConfig) Enabled() bool { return c.Issuer != "" && c.ClientID != "" }
+
+// Defaults fills in unset fields.
+func (c *Config) Defaults() {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.DB == "" {
+		c.DB = "continuo.db"
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+}
+
+// App holds the services of one process.
+type App struct {
+	Config   Config
+	Log      *slog.Logger
+	Clock    clock.Clock
+	DB       *store.DB
+	Audit    *audit.Log
+	Identity *identity.Service
+	Org      *org.Service
+	Registry *prometheus.Registry
+	OIDC     *sso.Provider // nil unless single sign-on is configured
+}
+
+// New opens the database, applies migrations and builds the services.
+func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*App, error) {
+	cfg.Defaults()
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	a := &App{Config: cfg, Log: log, Clock: clk, DB: db, Registry: prometheus.NewRegistry()}
+	a.Audit = audit.NewLog(db, db, clk)
+	a.Org = org.NewService(db, db, a.Audit, clk)
+	a.Identity = identity.NewService(db, a.Org, db, a.Audit, clk)
+	if cfg.OIDC.Enabled() {
+		a.OIDC, err = sso.New(ctx, sso.Config{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
+			RedirectURL: cfg.BaseURL + "/auth/oidc/callback"})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("single sign-on: %w", err)
+		}
+	}
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Handler builds the HTTP handler with every route and the middleware
+// around it, and returns the router too (for the route table test).
+func (a *App) Handler() (http.Handler, *server.Router, error) {
+	rt := server.NewRouter()
+	server.RegisterHealth(rt, a.DB, a.Registry, a.Config.PublicMetrics)
+	if err := api.Register(rt, api.Deps{Org: a.Org, Identity: a.Identity, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version}); err != nil {
+		return nil, nil, err
+	}
+	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
+		SecureCookies: a.Config.SecureCookies, BaseURL: a.Config.BaseURL, OIDC: a.OIDC}); err != nil {
+		return nil, nil, err
+	}
+	m := server.NewMetrics(a.Registry)
+	var h http.Handler = rt
+	h = server.Authenticate(a.Identity, h)
+	h = server.LimitBody(1<<20, h)
+	h = server.CrossOrigin(h)
+	h = server.SecurityHeaders(h)
+	h = server.Observe(a.Log, m, rt, h)
+	return h, rt, nil
+}
+
+// Serve runs the HTTP server until ctx is cancelled, then shuts down
+// gracefully.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	h, _, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: a.Config.Addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	ln, err := listen(a.Config.Addr)
+	if err != nil {
+		return err
+	}
+	go a.housekeeping(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
+
+// housekeeping removes expired sessions every hour.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.DB.DeleteExpiredSessions(ctx, a.Clock.Now()); err != nil && ctx.Err() == nil {
+			a.Log.Warn("removing expired sessions", "err", err)
+		} else if n > 0 {
+			a.Log.Debug("removed expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
