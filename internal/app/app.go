@@ -70,6 +70,8 @@ type App struct {
 	Org      *org.Service
 	Registry *prometheus.Registry
 	OIDC     *sso.Provider // nil unless single sign-on is configured
+
+	metrics *server.Metrics
 }
 
 // New opens the database, applies migrations and builds the services.
@@ -95,6 +97,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 			return nil, fmt.Errorf("single sign-on: %w", err)
 		}
 	}
+	a.metrics = server.NewMetrics(a.Registry)
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return a, nil
 }
@@ -114,13 +117,12 @@ func (a *App) Handler() (http.Handler, *server.Router, error) {
 		SecureCookies: a.Config.SecureCookies, BaseURL: a.Config.BaseURL, OIDC: a.OIDC}); err != nil {
 		return nil, nil, err
 	}
-	m := server.NewMetrics(a.Registry)
 	var h http.Handler = rt
 	h = server.Authenticate(a.Identity, h)
 	h = server.LimitBody(1<<20, h)
 	h = server.CrossOrigin(h)
 	h = server.SecurityHeaders(h)
-	h = server.Observe(a.Log, m, rt, h)
+	h = server.Observe(a.Log, a.metrics, rt, h)
 	return h, rt, nil
 }
 

@@ -125,10 +125,24 @@ func (v *Validation) MaxLen(field, value string, n int) {
 	}
 }
 
-// Merge adds the field errors of another validation under a prefix.
+// Merge adds the field errors of err under a prefix: "contacts[1]" and
+// "value" give "contacts[1].value". An error without fields is added
+// under the prefix itself.
 func (v *Validation) Merge(prefix string, err error) {
-	for _, f := range FieldsOf(err) {
-		v.fields = append(v.fields, FieldError{Field: prefix + f.Field, Message: f.Message})
+	if err == nil {
+		return
+	}
+	fields := FieldsOf(err)
+	if len(fields) == 0 {
+		v.fields = append(v.fields, FieldError{Field: prefix, Message: err.Error()})
+		return
+	}
+	for _, f := range fields {
+		name := f.Field
+		if prefix != "" {
+			name = prefix + "." + f.Field
+		}
+		v.fields = append(v.fields, FieldError{Field: name, Message: f.Message})
 	}
 }
 

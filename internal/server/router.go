@@ -99,7 +99,7 @@ func Deny(w http.ResponseWriter, r *http.Request, status int, code errs.Code, ms
 		WriteError(w, status, code, msg, nil)
 		return
 	}
-	if status == http.StatusUnauthorized {
+	if status == http.StatusUnauthorized && wantsHTML(r) {
 		if r.Header.Get("HX-Request") == "true" {
 			w.Header().Set("HX-Redirect", "/login?next="+urlQueryEscape(r.URL.RequestURI()))
 			w.WriteHeader(status)
@@ -109,6 +109,12 @@ func Deny(w http.ResponseWriter, r *http.Request, status int, code errs.Code, ms
 		return
 	}
 	http.Error(w, msg, status)
+}
+
+// wantsHTML reports whether the client is a browser that can follow a
+// redirect to the sign-in page; scrapers and scripts get a plain 401.
+func wantsHTML(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" || strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 // ErrorBody is the JSON form of every API error.
