@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,8 +44,10 @@ type OIDCConfig struct {
 	ClientSecret string
 }
 
-// Enabled reports whether single sign-on is configured.
-func (c OIDCConfig) Enabled() bool { return c.Issuer != "" && c.ClientID != "" }
+// Enabled reports whether any single sign-on setting is given; an
+// incomplete configuration then fails at start instead of silently
+// leaving single sign-on off.
+func (c OIDCConfig) Enabled() bool { return c.Issuer != "" || c.ClientID != "" || c.ClientSecret != "" }
 
 // Defaults fills in unset fields.
 func (c *Config) Defaults() {
@@ -57,6 +60,7 @@ func (c *Config) Defaults() {
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 }
 
 // App holds the services of one process.

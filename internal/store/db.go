@@ -44,6 +44,7 @@ type DB struct {
 	read   *sql.DB // SQLite: a pool for readers; PostgreSQL: the same pool as write
 
 	rebound sync.Map // query text → engine-specific text
+	dir     directory
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL

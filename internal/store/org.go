@@ -258,9 +258,13 @@ func searchText(p *org.Person) string {
 // CreatePerson stores a new person with contact methods.
 func (db *DB) CreatePerson(ctx context.Context, p *org.Person) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
-		id, err := db.insert(ctx, `INSERT INTO people (employee_no, name, name_en, title, title_en, unit_id, site_id, active, search, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.EmployeeNo, p.Name, p.NameEn, p.Title, p.TitleEn, p.UnitID, nullInt(p.SiteID), p.Active,
-			searchText(p), p.CreatedAt.UTC(), p.UpdatedAt.UTC())
+		rev, err := db.bumpDirectory(ctx)
+		if err != nil {
+			return err
+		}
+		id, err := db.insert(ctx, `INSERT INTO people (employee_no, name, name_en, title, title_en, unit_id, site_id, active, search, rev, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.EmployeeNo, p.Name, p.NameEn, p.Title, p.TitleEn, p.UnitID, nullInt(p.SiteID), p.Active,
+			searchText(p), rev, p.CreatedAt.UTC(), p.UpdatedAt.UTC())
 		if err != nil {
 			return err
 		}
@@ -284,9 +288,13 @@ func (db *DB) writeContacts(ctx context.Context, p *org.Person) error {
 // UpdatePerson stores a person's fields and replaces their contact methods.
 func (db *DB) UpdatePerson(ctx context.Context, p *org.Person) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
+		rev, err := db.bumpDirectory(ctx)
+		if err != nil {
+			return err
+		}
 		res, err := db.exec(ctx, `UPDATE people SET employee_no = ?, name = ?, name_en = ?, title = ?, title_en = ?, unit_id = ?, site_id = ?,
-			active = ?, search = ?, updated_at = ? WHERE id = ?`, p.EmployeeNo, p.Name, p.NameEn, p.Title, p.TitleEn, p.UnitID, nullInt(p.SiteID),
-			p.Active, searchText(p), p.UpdatedAt.UTC(), p.ID)
+			active = ?, search = ?, rev = ?, updated_at = ? WHERE id = ?`, p.EmployeeNo, p.Name, p.NameEn, p.Title, p.TitleEn, p.UnitID, nullInt(p.SiteID),
+			p.Active, searchText(p), rev, p.UpdatedAt.UTC(), p.ID)
 		if err := mustAffect(res, err, "person"); err != nil {
 			return err
 		}
@@ -294,10 +302,21 @@ func (db *DB) UpdatePerson(ctx context.Context, p *org.Person) error {
 	})
 }
 
-// DeletePerson removes a person and their contact methods.
+// DeletePerson removes a person and their contact methods, leaving a
+// tombstone for the directory index of every process.
 func (db *DB) DeletePerson(ctx context.Context, id int64) error {
-	res, err := db.exec(ctx, "DELETE FROM people WHERE id = ?", id)
-	return mustAffect(res, err, "person")
+	return db.InTx(ctx, func(ctx context.Context) error {
+		res, err := db.exec(ctx, "DELETE FROM people WHERE id = ?", id)
+		if err := mustAffect(res, err, "person"); err != nil {
+			return err
+		}
+		rev, err := db.bumpDirectory(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = db.exec(ctx, "INSERT INTO people_tombstones (person_id, rev) VALUES (?, ?)", id, rev)
+		return err
+	})
 }
 
 // PersonByID returns one person with contact methods.
@@ -387,8 +406,17 @@ func (db *DB) loadContacts(ctx context.Context, ps []org.Person) error {
 }
 
 // ListPeople returns a page of people matching the filter, ordered by id,
-// and how many match in all.
+// and how many match in all. Outside a transaction it is answered from the
+// in-memory directory index; inside one (which may hold uncommitted
+// changes) by SQL.
 func (db *DB) ListPeople(ctx context.Context, f org.PeopleFilter) ([]org.Person, int, error) {
+	if _, inTx := ctx.Value(txKey{}).(*sql.Tx); !inTx {
+		return db.listPeopleIndexed(ctx, f)
+	}
+	return db.listPeopleSQL(ctx, f)
+}
+
+func (db *DB) listPeopleSQL(ctx context.Context, f org.PeopleFilter) ([]org.Person, int, error) {
 	var where []string
 	var args []any
 	if f.Query != "" {
