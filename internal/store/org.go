@@ -332,9 +332,12 @@ func (db *DB) PersonByID(ctx context.Context, id int64) (org.Person, error) {
 	return ps[0], nil
 }
 
-// PersonByEmployeeNo returns the person with an employee number.
+// PersonByEmployeeNo returns the person with an employee number. The
+// second condition repeats the predicate of the partial unique index (a
+// non-empty number) so that both engines use the index; without it every
+// lookup scans the people table.
 func (db *DB) PersonByEmployeeNo(ctx context.Context, no string) (org.Person, error) {
-	p, err := scanPerson(db.queryRow(ctx, "SELECT "+personCols+" FROM people p WHERE p.employee_no = ?", no))
+	p, err := scanPerson(db.queryRow(ctx, "SELECT "+personCols+" FROM people p WHERE p.employee_no = ? AND p.employee_no <> ''", no))
 	return p, notFound(err, "person")
 }
 
