@@ -54,7 +54,7 @@ func TestPasswordHashing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=3,p=2$") {
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("unexpected encoding %q", h)
 	}
 	if !identity.CheckPassword(h, "s3cret-pässwörd") || identity.CheckPassword(h, "s3cret-passwort") {

@@ -45,7 +45,19 @@ type DB struct {
 
 	rebound sync.Map // query text → engine-specific text
 	dir     directory
+
+	// SQLite spends more time parsing a statement than running a small
+	// one, so reads outside transactions (the hot path: lists, lookups,
+	// authentication) use statements prepared once per read connection and
+	// kept. Writes run in transactions on the single write connection,
+	// which cannot prepare while it is held; pgx caches statements itself.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
+
+// maxStmts bounds the statement cache; queries beyond it (long IN lists of
+// unusual lengths) are prepared for each use.
+const maxStmts = 512
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
 // selects PostgreSQL, anything else is a SQLite file path (optionally
@@ -119,6 +131,12 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		_ = st.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -212,17 +230,52 @@ func (db *DB) rebind(query string) string {
 	return out
 }
 
+// prepared returns the cached read statement for query, or nil when the
+// query runs inside a transaction, on PostgreSQL, or past the cache bound.
+func (db *DB) prepared(ctx context.Context, query string) *sql.Stmt {
+	if db.engine != SQLite {
+		return nil
+	}
+	if _, inTx := ctx.Value(txKey{}).(*sql.Tx); inTx {
+		return nil
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.stmts[query]; ok {
+		return st
+	}
+	if len(db.stmts) >= maxStmts {
+		return nil
+	}
+	st, err := db.read.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil // run unprepared; the query reports the error
+	}
+	if db.stmts == nil {
+		db.stmts = map[string]*sql.Stmt{}
+	}
+	db.stmts[query] = st
+	return st
+}
+
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := db.w(ctx).ExecContext(ctx, db.rebind(query), args...)
 	return res, mapErr(err)
 }
 
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.prepared(ctx, query); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, mapErr(err)
+	}
 	rows, err := db.q(ctx).QueryContext(ctx, db.rebind(query), args...)
 	return rows, mapErr(err)
 }
 
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.q(ctx).QueryRowContext(ctx, db.rebind(query), args...)
 }
 

@@ -35,20 +35,15 @@ CREATE TABLE people (
     unit_id     INTEGER NOT NULL REFERENCES units(id),
     site_id     INTEGER REFERENCES sites(id) ON DELETE SET NULL,
     active      INTEGER NOT NULL DEFAULT 1,
+    -- Contact methods as "kind=value" lines, in order: always read and
+    -- written with the person, never queried on their own.
+    contacts    TEXT NOT NULL DEFAULT '',
     search      TEXT NOT NULL DEFAULT '',
     created_at  TIMESTAMP NOT NULL,
     updated_at  TIMESTAMP NOT NULL
 );
 CREATE UNIQUE INDEX people_employee_no ON people(employee_no) WHERE employee_no <> '';
 CREATE INDEX people_unit ON people(unit_id, id);
-
-CREATE TABLE person_contacts (
-    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-    seq         INTEGER NOT NULL,
-    kind        TEXT NOT NULL,
-    value       TEXT NOT NULL,
-    PRIMARY KEY (person_id, seq)
-);
 
 CREATE TABLE teams (
     id          INTEGER PRIMARY KEY,
