@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 )
@@ -24,7 +25,15 @@ func (db *DB) Backup(ctx context.Context, file string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
+	// A connection of its own: the read pool is query-only (VACUUM INTO
+	// writes the target file), and the write connection must stay free for
+	// the running server.
+	c, err := sql.Open("sqlite", "file:"+url.PathEscape(db.path)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil
@@ -37,7 +46,7 @@ func CheckBackup(ctx context.Context, file string) (int, error) {
 	if _, err := os.Stat(file); err != nil {
 		return 0, fmt.Errorf("restore: %w", err)
 	}
-	c, err := sql.Open("sqlite", "file:"+file+"?mode=ro")
+	c, err := sql.Open("sqlite", "file:"+url.PathEscape(file)+"?mode=ro")
 	if err != nil {
 		return 0, err
 	}
