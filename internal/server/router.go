@@ -30,6 +30,9 @@ type Router struct {
 	mux    *http.ServeMux
 	mu     sync.Mutex
 	routes []Route
+	// forbidden answers a browser that a rule refuses although signed in;
+	// nil means the plain-text refusal of Deny.
+	forbidden http.Handler
 }
 
 // NewRouter returns an empty router.
@@ -40,8 +43,14 @@ func (rt *Router) Handle(pattern string, rule authz.Rule, h http.Handler) {
 	rt.mu.Lock()
 	rt.routes = append(rt.routes, Route{Pattern: pattern, Rule: rule})
 	rt.mu.Unlock()
-	rt.mux.Handle(pattern, enforce(rule, h))
+	rt.mux.Handle(pattern, rt.enforce(rule, h))
 }
+
+// SetForbiddenPage sets the page a browser gets when a route's rule
+// refuses a signed-in user (403), so that the web UI can show it in its own
+// layout and language; API requests keep their JSON error. Call it before
+// the router serves.
+func (rt *Router) SetForbiddenPage(h http.Handler) { rt.forbidden = h }
 
 // HandleFunc registers a handler function.
 func (rt *Router) HandleFunc(pattern string, rule authz.Rule, h http.HandlerFunc) {
@@ -67,7 +76,7 @@ func (rt *Router) Pattern(r *http.Request) string {
 	return p
 }
 
-func enforce(rule authz.Rule, h http.Handler) http.Handler {
+func (rt *Router) enforce(rule authz.Rule, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p *authz.Principal
 		if pr, ok := authz.From(r.Context()); ok {
@@ -80,6 +89,10 @@ func enforce(rule authz.Rule, h http.Handler) http.Handler {
 		if !rule.Allows(p) {
 			if p == nil {
 				Deny(w, r, http.StatusUnauthorized, errs.Unauthorized, "sign in first")
+				return
+			}
+			if rt.forbidden != nil && !IsAPI(r) {
+				rt.forbidden.ServeHTTP(w, r)
 				return
 			}
 			Deny(w, r, http.StatusForbidden, errs.Forbidden, "you are not allowed to do this")

@@ -1,16 +1,23 @@
-// Package web is the browser UI. (being written)
+// Package web is the browser UI: server-rendered pages (embedded
+// html/template files, one handler per file) with htmx for partial updates,
+// in Simplified Chinese and English. Every route is registered on the
+// server.Router with its authorization rule; the services check the org-unit
+// scope of each change again and record it in the audit log.
 package web
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/continuo-bcm/continuo/internal/audit"
+	"github.com/continuo-bcm/continuo/internal/authz"
 	"github.com/continuo-bcm/continuo/internal/clock"
 	"github.com/continuo-bcm/continuo/internal/identity"
 	"github.com/continuo-bcm/continuo/internal/org"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/sso"
 	"github.com/continuo-bcm/continuo/internal/store"
+	"github.com/continuo-bcm/continuo/internal/web/assets"
 )
 
 // Deps are the services the web UI uses.
@@ -27,5 +34,115 @@ type Deps struct {
 	OIDC          *sso.Provider // nil when single sign-on is off
 }
 
+// handler serves every page; its methods live one per file.
+type handler struct {
+	d   Deps
+	tpl *templates
+	log *slog.Logger
+}
+
 // Register adds the web routes to rt.
-func Register(rt *server.Router, d Deps) error { return nil }
+func Register(rt *server.Router, d Deps) error {
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	tpl, err := parseTemplates()
+	if err != nil {
+		return err
+	}
+	h := &handler{d: d, tpl: tpl, log: d.Log}
+
+	public := authz.PublicRule()
+	signedIn := authz.AuthenticatedRule()
+	orgRead := authz.Needs(authz.OrgRead)
+	orgWrite := authz.Needs(authz.OrgWrite)
+	peopleWrite := authz.Needs(authz.PeopleWrite)
+	teamsWrite := authz.Needs(authz.TeamsWrite)
+	usersManage := authz.Needs(authz.UsersManage)
+	self := authz.Needs(authz.SelfService)
+
+	// Refusals by a route's rule get the translated error page.
+	rt.SetForbiddenPage(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.errorStatus(w, r, http.StatusForbidden, "")
+	}))
+	rt.Handle("GET /static/", public, assets.Handler())
+
+	// Anyone: start page (redirects), sign-in, first-run setup, language.
+	rt.HandleFunc("GET /{$}", public, h.showDashboard)
+	rt.HandleFunc("/", public, h.notFound)
+	rt.HandleFunc("GET /login", public, h.showLogin)
+	rt.HandleFunc("POST /login", public, h.login)
+	rt.HandleFunc("POST /logout", public, h.logout)
+	rt.HandleFunc("GET /auth/oidc/login", public, h.oidcLogin)
+	rt.HandleFunc("GET /auth/oidc/callback", public, h.oidcCallback)
+	rt.HandleFunc("GET /setup", public, h.showSetup)
+	rt.HandleFunc("POST /setup", public, h.setup)
+	rt.HandleFunc("POST /lang", public, h.switchLanguage)
+
+	// Lifecycle areas not built yet.
+	rt.HandleFunc("GET /soon/{area}", signedIn, h.showSoon)
+
+	// Organise: org units.
+	rt.HandleFunc("GET /org", orgRead, h.listUnits)
+	rt.HandleFunc("GET /org/new", orgWrite, h.newUnit)
+	rt.HandleFunc("POST /org", orgWrite, h.createUnit)
+	rt.HandleFunc("GET /org/{id}/edit", orgWrite, h.editUnit)
+	rt.HandleFunc("POST /org/{id}", orgWrite, h.updateUnit)
+	rt.HandleFunc("POST /org/{id}/delete", orgWrite, h.deleteUnit)
+	rt.HandleFunc("GET /org/import", orgWrite, h.showUnitImport)
+	rt.HandleFunc("POST /org/import", orgWrite, h.importUnits)
+	rt.HandleFunc("GET /org/import/template", orgWrite, h.unitTemplate)
+
+	// People.
+	rt.HandleFunc("GET /people", orgRead, h.listPeople)
+	rt.HandleFunc("GET /people/options", orgRead, h.personOptions)
+	rt.HandleFunc("GET /people/contact-row", peopleWrite, h.contactRow)
+	rt.HandleFunc("GET /people/new", peopleWrite, h.newPerson)
+	rt.HandleFunc("POST /people", peopleWrite, h.createPerson)
+	rt.HandleFunc("GET /people/{id}", orgRead, h.showPerson)
+	rt.HandleFunc("GET /people/{id}/edit", peopleWrite, h.editPerson)
+	rt.HandleFunc("POST /people/{id}", peopleWrite, h.updatePerson)
+	rt.HandleFunc("POST /people/{id}/delete", peopleWrite, h.deletePerson)
+	rt.HandleFunc("GET /people/import", peopleWrite, h.showPeopleImport)
+	rt.HandleFunc("POST /people/import", peopleWrite, h.importPeople)
+	rt.HandleFunc("GET /people/import/template", peopleWrite, h.peopleTemplate)
+
+	// Teams, members and deputies.
+	rt.HandleFunc("GET /teams", orgRead, h.listTeams)
+	rt.HandleFunc("GET /teams/new", teamsWrite, h.newTeam)
+	rt.HandleFunc("POST /teams", teamsWrite, h.createTeam)
+	rt.HandleFunc("GET /teams/deputy-row", teamsWrite, h.deputyRow)
+	rt.HandleFunc("GET /teams/{id}", orgRead, h.showTeam)
+	rt.HandleFunc("GET /teams/{id}/edit", teamsWrite, h.editTeam)
+	rt.HandleFunc("POST /teams/{id}", teamsWrite, h.updateTeam)
+	rt.HandleFunc("POST /teams/{id}/delete", teamsWrite, h.deleteTeam)
+	rt.HandleFunc("POST /teams/{id}/members", teamsWrite, h.addMember)
+	rt.HandleFunc("GET /teams/{id}/members/{person}/edit", teamsWrite, h.editMember)
+	rt.HandleFunc("POST /teams/{id}/members/{person}/delete", teamsWrite, h.removeMember)
+
+	// Emergency contact list.
+	rt.HandleFunc("GET /contacts", orgRead, h.showContacts)
+	rt.HandleFunc("GET /contacts/export", orgRead, h.exportContacts)
+
+	// Administration.
+	rt.HandleFunc("GET /audit", authz.Needs(authz.AuditRead), h.listAudit)
+	rt.HandleFunc("POST /audit/verify", authz.Needs(authz.AuditVerify), h.verifyAudit)
+	rt.HandleFunc("GET /admin/users", usersManage, h.listUsers)
+	rt.HandleFunc("GET /admin/users/grant-row", usersManage, h.grantRow)
+	rt.HandleFunc("GET /admin/users/new", usersManage, h.newUser)
+	rt.HandleFunc("POST /admin/users", usersManage, h.createUser)
+	rt.HandleFunc("GET /admin/users/{id}/edit", usersManage, h.editUser)
+	rt.HandleFunc("POST /admin/users/{id}", usersManage, h.updateUser)
+	rt.HandleFunc("POST /admin/users/{id}/password", usersManage, h.resetPassword)
+
+	// Own profile.
+	rt.HandleFunc("GET /profile", self, h.showProfile)
+	rt.HandleFunc("POST /profile", self, h.updateProfile)
+	rt.HandleFunc("POST /profile/password", self, h.changePassword)
+	rt.HandleFunc("POST /profile/tokens", self, h.createToken)
+	rt.HandleFunc("POST /profile/tokens/{id}/revoke", self, h.revokeToken)
+	return nil
+}
