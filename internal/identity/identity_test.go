@@ -133,8 +133,11 @@ func TestDisabledUserCannotSignIn(t *testing.T) {
 		if _, err := e.ids.Authenticate(context.Background(), secret); err == nil {
 			t.Fatal("session of a disabled user still works")
 		}
-		if _, _, err := e.ids.Login(context.Background(), "wang.fang", "correct horse battery", "10.0.0.1"); errs.CodeOf(err) != errs.Unauthorized {
-			t.Fatalf("disabled user signed in: %v", err)
+		if _, _, err := e.ids.Login(context.Background(), "wang.fang", "correct horse battery", "10.0.0.1"); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("disabled user with the right password: %v", err)
+		}
+		if _, _, err := e.ids.Login(context.Background(), "wang.fang", "a wrong password", "10.0.0.1"); errs.CodeOf(err) != errs.Unauthorized {
+			t.Fatalf("disabled user with a wrong password: %v", err)
 		}
 	})
 }

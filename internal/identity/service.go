@@ -257,9 +257,14 @@ func (s *Service) Login(ctx context.Context, username, password, remoteAddr stri
 		s.limiter.fail(keys...)
 		return User{}, "", errs.New(errs.Unauthorized, "invalid username or password")
 	}
-	if !CheckPassword(u.PasswordHash, password) || u.Disabled {
+	if !CheckPassword(u.PasswordHash, password) {
 		s.limiter.fail(keys...)
 		return User{}, "", errs.New(errs.Unauthorized, "invalid username or password")
+	}
+	// Only someone who knows the password learns that the account is
+	// disabled, and is told whom to ask instead of retrying.
+	if u.Disabled {
+		return User{}, "", errs.New(errs.Forbidden, "this account is disabled; ask an administrator")
 	}
 	s.limiter.reset(keys[0])
 	secret, err := s.StartSession(ctx, u.ID)

@@ -375,3 +375,18 @@ func placeholders(n int) string {
 	}
 	return strings.Repeat("?, ", n-1) + "?"
 }
+
+// Lock takes a lock named name for the rest of the transaction in ctx, so
+// that check-then-act steps (such as "no account exists yet, create the
+// first administrator") cannot interleave between processes. On SQLite the
+// write transaction already excludes every other writer.
+func (db *DB) Lock(ctx context.Context, name string) error {
+	if _, ok := ctx.Value(txKey{}).(*sql.Tx); !ok {
+		return errors.New("store: Lock outside a transaction")
+	}
+	if db.engine != Postgres {
+		return nil
+	}
+	_, err := db.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", name)
+	return err
+}

@@ -49,6 +49,9 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusTooManyRequests
 		case errs.Unauthorized:
 			p.Error = p.Tr.T("login.invalid")
+		case errs.Forbidden:
+			p.Error = p.Tr.T("login.account_disabled")
+			status = http.StatusForbidden
 		default:
 			h.serverError(w, r, err)
 			return

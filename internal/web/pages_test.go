@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/continuo-bcm/continuo/internal/authz"
+	"github.com/continuo-bcm/continuo/internal/i18n"
 	"github.com/continuo-bcm/continuo/internal/org"
 )
 
@@ -427,8 +428,9 @@ func TestUsersAdmin(t *testing.T) {
 		r = c.post("/admin/users/"+idStr(li), url.Values{"display_name": {"李雷"}, "email": {"li.lei@example.com"}, "disabled": {"1"},
 			"grant_role": {"viewer"}, "grant_unit": {idStr(e.root.ID)}})
 		wantStatus(t, r, http.StatusSeeOther)
-		if r := e.client().post("/login", url.Values{"username": {"li.lei"}, "password": {adminPassword}}); r.status != http.StatusUnauthorized {
-			t.Errorf("disabled account signs in: %d", r.status)
+		if r := e.client().post("/login", url.Values{"username": {"li.lei"}, "password": {adminPassword}}); r.status != http.StatusForbidden ||
+			!strings.Contains(r.body, i18n.T(i18n.EN, "login.account_disabled")) {
+			t.Errorf("disabled account signing in: %d %s", r.status, r.body)
 		}
 		// An administrator cannot disable themselves.
 		admin, _ := e.app.Identity.ListUsers(sys())

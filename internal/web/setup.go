@@ -106,6 +106,11 @@ func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 	var user identity.User
 	ctx := setupContext(r.Context())
 	err = h.d.DB.InTx(ctx, func(ctx context.Context) error {
+		// Two set-ups submitted at once must not both create an
+		// administrator: the check and the creation hold one lock.
+		if err := h.d.DB.Lock(ctx, "setup"); err != nil {
+			return err
+		}
 		if n, err := h.d.Identity.CountUsers(ctx); err != nil {
 			return err
 		} else if n > 0 {
