@@ -439,10 +439,29 @@ func (l *limiter) allow(keys ...string) bool {
 	return true
 }
 
+// maxLimiterKeys bounds the failure table: a flood of sign-ins with
+// random usernames must not grow it without end.
+const maxLimiterKeys = 10_000
+
 func (l *limiter) fail(keys ...string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock.Now()
+	if len(l.fails) >= maxLimiterKeys {
+		for k := range l.fails {
+			l.prune(k, now)
+		}
+		// Still full within one window: a flood of made-up usernames.
+		// Forget the per-username counts; the per-address limit still
+		// holds the flood back.
+		if len(l.fails) >= maxLimiterKeys {
+			for k := range l.fails {
+				if strings.HasPrefix(k, "u:") {
+					delete(l.fails, k)
+				}
+			}
+		}
+	}
 	for _, k := range keys {
 		l.fails[k] = append(l.prune(k, now), now)
 	}
