@@ -1,9 +1,12 @@
 // Package i18n holds Continuo's message catalog for the web UI and generated
 // documents, in Simplified Chinese (zh-CN) and English (en).
 //
-// The catalog is data: messages/en.json and messages/zh-CN.json are flat
-// key → string maps (keys use dots, e.g. "nav.organise") embedded into the
-// binary. Messages with arguments use fmt verbs ("Page %d of %d").
+// The catalog is data: flat key → string maps (keys use dots, e.g.
+// "nav.organise") embedded into the binary. messages/en.json and
+// messages/zh-CN.json hold the shared and foundation messages; each area
+// may keep its own pair, messages/<area>.en.json and
+// messages/<area>.zh-CN.json. A key may be defined in one file per
+// language only. Messages with arguments use fmt verbs ("Page %d of %d").
 package i18n
 
 import (
@@ -36,18 +39,62 @@ var messageFiles embed.FS
 var catalog map[Lang]map[string]string
 
 func init() {
-	catalog = make(map[Lang]map[string]string, len(Langs))
+	var err error
+	catalog, err = load()
+	if err != nil {
+		panic("i18n: " + err.Error())
+	}
+}
+
+// catalogFiles returns the catalog files of lang: <lang>.json and every
+// <area>.<lang>.json, in name order.
+func catalogFiles(lang Lang) ([]string, error) {
+	entries, err := messageFiles.ReadDir("messages")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		if name == string(lang)+".json" || strings.HasSuffix(name, "."+string(lang)+".json") {
+			out = append(out, "messages/"+name)
+		}
+	}
+	return out, nil
+}
+
+// load reads and merges the catalog files of every language.
+func load() (map[Lang]map[string]string, error) {
+	out := make(map[Lang]map[string]string, len(Langs))
 	for _, l := range Langs {
-		data, err := messageFiles.ReadFile("messages/" + string(l) + ".json")
+		files, err := catalogFiles(l)
 		if err != nil {
-			panic("i18n: " + err.Error())
+			return nil, err
+		}
+		if len(files) == 0 {
+			return nil, fmt.Errorf("no catalog for %s", l)
 		}
 		m := make(map[string]string)
-		if err := json.Unmarshal(data, &m); err != nil {
-			panic(fmt.Sprintf("i18n: messages/%s.json: %v", l, err))
+		from := make(map[string]string)
+		for _, f := range files {
+			data, err := messageFiles.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			var part map[string]string
+			if err := json.Unmarshal(data, &part); err != nil {
+				return nil, fmt.Errorf("%s: %v", f, err)
+			}
+			for k, v := range part {
+				if prev, dup := from[k]; dup {
+					return nil, fmt.Errorf("key %q is in both %s and %s", k, prev, f)
+				}
+				m[k], from[k] = v, f
+			}
 		}
-		catalog[l] = m
+		out[l] = m
 	}
+	return out, nil
 }
 
 // String returns the BCP 47 tag.

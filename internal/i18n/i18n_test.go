@@ -11,35 +11,66 @@ import (
 	"testing"
 )
 
-// loadRaw reads a catalog file, failing on duplicate keys or non-string values
-// (which encoding/json would otherwise accept silently).
+// loadRaw reads the catalog files of a language, failing on duplicate keys
+// (within a file or across files) or non-string values, which
+// encoding/json would otherwise accept silently.
 func loadRaw(t *testing.T, l Lang) map[string]string {
 	t.Helper()
-	data, err := messageFiles.ReadFile("messages/" + string(l) + ".json")
+	files, err := catalogFiles(l)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("%s: no catalog files (%v)", l, err)
+	}
+	m := make(map[string]string)
+	for _, f := range files {
+		data, err := messageFiles.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			t.Fatalf("%s: want a JSON object, got %v %v", f, tok, err)
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			key := tok.(string)
+			var val string
+			if err := dec.Decode(&val); err != nil {
+				t.Fatalf("%s: key %q: %v", f, key, err)
+			}
+			if _, dup := m[key]; dup {
+				t.Errorf("%s: duplicate key %q", f, key)
+			}
+			m[key] = val
+		}
+	}
+	return m
+}
+
+func TestAreaFilesComeInPairs(t *testing.T) {
+	entries, err := messageFiles.ReadDir("messages")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		t.Fatalf("%s: want a JSON object, got %v %v", l, tok, err)
+	names := map[string]bool{}
+	for _, e := range entries {
+		names[e.Name()] = true
 	}
-	m := make(map[string]string)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			t.Fatalf("%s: %v", l, err)
+	for name := range names {
+		base, ok := strings.CutSuffix(name, ".en.json")
+		if ok && !names[base+".zh-CN.json"] {
+			t.Errorf("%s has no %s.zh-CN.json", name, base)
 		}
-		key := tok.(string)
-		var val string
-		if err := dec.Decode(&val); err != nil {
-			t.Fatalf("%s: key %q: %v", l, key, err)
+		base, ok = strings.CutSuffix(name, ".zh-CN.json")
+		if ok && !names[base+".en.json"] {
+			t.Errorf("%s has no %s.en.json", name, base)
 		}
-		if _, dup := m[key]; dup {
-			t.Errorf("%s: duplicate key %q", l, key)
+		if !strings.HasSuffix(name, ".en.json") && !strings.HasSuffix(name, ".zh-CN.json") && name != "en.json" && name != "zh-CN.json" {
+			t.Errorf("%s: catalog files are named <lang>.json or <area>.<lang>.json", name)
 		}
-		m[key] = val
 	}
-	return m
 }
 
 var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)+$`)

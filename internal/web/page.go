@@ -175,6 +175,7 @@ var lifecycle = []navGroupDef{
 	{"", []navDef{{"dashboard", "/", "", false}}},
 	{"organise", []navDef{
 		{"org_units", "/org", authz.OrgRead, false},
+		{"sites", "/sites", authz.OrgRead, false},
 		{"people", "/people", authz.OrgRead, false},
 		{"teams", "/teams", authz.OrgRead, false},
 		{"contact_list", "/contacts", authz.OrgRead, false},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,6 +24,8 @@ type peopleListPage struct {
 	Query   string
 	UnitID  string
 	Units   []option
+	SiteID  string
+	Sites   []option
 	People  []personRow
 	Total   int
 	PageNo  int
@@ -36,7 +39,7 @@ type peopleListPage struct {
 func (h *handler) listPeople(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := peopleListPage{Page: h.base(w, r, "people.title"), Query: strings.TrimSpace(q.Get("q")), UnitID: q.Get("unit")}
+	p := peopleListPage{Page: h.base(w, r, "people.title"), Query: strings.TrimSpace(q.Get("q")), UnitID: q.Get("unit"), SiteID: q.Get("site")}
 	p.PageNo, _ = strconv.Atoi(q.Get("page"))
 	if p.PageNo < 1 {
 		p.PageNo = 1
@@ -58,7 +61,12 @@ func (h *handler) listPeople(w http.ResponseWriter, r *http.Request) {
 		unitID, p.UnitID = 0, ""
 	}
 	p.Units = append([]option{{Value: "", Label: p.Tr.T("people.all_units")}}, unitOptions(p.Page, units, p.UnitID, nil)...)
-	people, total, err := h.d.Org.People(ctx, org.PeopleFilter{Query: p.Query, UnitID: unitID, Limit: peoplePageSize, Offset: (p.PageNo - 1) * peoplePageSize})
+	siteID, err := h.siteFilter(ctx, &p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	people, total, err := h.d.Org.People(ctx, org.PeopleFilter{Query: p.Query, UnitID: unitID, SiteID: siteID, Limit: peoplePageSize, Offset: (p.PageNo - 1) * peoplePageSize})
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -77,6 +85,9 @@ func (h *handler) listPeople(w http.ResponseWriter, r *http.Request) {
 		if p.UnitID != "" {
 			v.Set("unit", p.UnitID)
 		}
+		if p.SiteID != "" {
+			v.Set("site", p.SiteID)
+		}
 		if n > 1 {
 			v.Set("page", strconv.Itoa(n))
 		}
@@ -91,4 +102,26 @@ func (h *handler) listPeople(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "people_list", p)
+}
+
+// siteFilter fills the site choices of the people list and returns the
+// chosen site, or 0 when none (or an unknown one) is chosen. The choice is
+// offered only when sites are recorded.
+func (h *handler) siteFilter(ctx context.Context, p *peopleListPage) (int64, error) {
+	sites, err := h.d.Org.Sites(ctx)
+	if err != nil || len(sites) == 0 {
+		p.SiteID = ""
+		return 0, err
+	}
+	id, _ := parseID(p.SiteID)
+	known := false
+	p.Sites = []option{{Value: "", Label: p.Tr.T("people.all_sites")}}
+	for _, s := range sites {
+		known = known || s.ID == id
+		p.Sites = append(p.Sites, option{Value: idString(s.ID), Label: p.L(s.Name, s.NameEn), Selected: s.ID == id})
+	}
+	if !known {
+		id, p.SiteID = 0, ""
+	}
+	return id, nil
 }

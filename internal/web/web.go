@@ -96,6 +96,14 @@ func Register(rt *server.Router, d Deps) error {
 	rt.HandleFunc("POST /org/import", orgWrite, h.importUnits)
 	rt.HandleFunc("GET /org/import/template", orgWrite, h.unitTemplate)
 
+	// Sites: offices, warehouses, data centres, plants.
+	rt.HandleFunc("GET /sites", orgRead, h.listSites)
+	rt.HandleFunc("GET /sites/new", orgWrite, h.newSite)
+	rt.HandleFunc("POST /sites", orgWrite, h.createSite)
+	rt.HandleFunc("GET /sites/{id}/edit", orgWrite, h.editSite)
+	rt.HandleFunc("POST /sites/{id}", orgWrite, h.updateSite)
+	rt.HandleFunc("POST /sites/{id}/delete", orgWrite, h.deleteSite)
+
 	// People.
 	rt.HandleFunc("GET /people", orgRead, h.listPeople)
 	rt.HandleFunc("GET /people/options", orgRead, h.personOptions)
