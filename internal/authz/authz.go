@@ -49,16 +49,39 @@ const (
 	MetricsRead  Permission = "metrics.read"  // Prometheus metrics
 	AuditVerify  Permission = "audit.verify"  // run the hash-chain verification
 	SystemBackup Permission = "system.backup" // backups
+	RiskRead     Permission = "risk.read"     // the risk register, matrices, heatmap
+	RiskWrite    Permission = "risk.write"    // create/edit risks, assess them, import, answer surveys
+	RiskManage   Permission = "risk.manage"   // matrices, survey campaigns, accepting answers
+	BIARead      Permission = "bia.read"      // processes, resources, dependency graph, BIA results
+	BIAWrite     Permission = "bia.write"     // edit processes/resources/dependencies, answer BIA questionnaires
+	BIAManage    Permission = "bia.manage"    // BIA campaigns, approving answers
+	PlanRead     Permission = "plan.read"     // plans, playbooks, exports, the crisis pack
+	PlanWrite    Permission = "plan.write"    // draft and edit plans, submit for review, generate
+	PlanApprove  Permission = "plan.approve"  // approve or reject a plan version
+	WarningRead  Permission = "warning.read"  // indicators, warnings, the warning board
+	WarningWrite Permission = "warning.write" // indicators, thresholds, issue/upgrade/lift warnings
+	WarningAck   Permission = "warning.ack"   // acknowledge a warning for one's unit and record measures
+	NotifyManage Permission = "notify.manage" // channels, templates, escalation policies, delivery log
 )
 
+// readAll are the read permissions every role carries: in a crisis
+// everyone must see the register, the plans and the warnings.
+var readAll = []Permission{OrgRead, SelfService, RiskRead, BIARead, PlanRead, WarningRead}
+
 var rolePermissions = map[Role][]Permission{
-	Admin:          {OrgRead, OrgWrite, PeopleWrite, TeamsWrite, AuditRead, AuditVerify, UsersManage, SelfService, MetricsRead, SystemBackup},
-	BCMManager:     {OrgRead, OrgWrite, PeopleWrite, TeamsWrite, SelfService},
-	Committee:      {OrgRead, SelfService},
-	DepartmentLead: {OrgRead, PeopleWrite, SelfService},
-	Responder:      {OrgRead, SelfService},
-	Viewer:         {OrgRead, SelfService},
-	Auditor:        {OrgRead, AuditRead, AuditVerify, SelfService},
+	Admin: with(readAll, OrgWrite, PeopleWrite, TeamsWrite, AuditRead, AuditVerify, UsersManage, MetricsRead, SystemBackup,
+		RiskWrite, RiskManage, BIAWrite, BIAManage, PlanWrite, PlanApprove, WarningWrite, WarningAck, NotifyManage),
+	BCMManager: with(readAll, OrgWrite, PeopleWrite, TeamsWrite,
+		RiskWrite, RiskManage, BIAWrite, BIAManage, PlanWrite, WarningWrite, WarningAck, NotifyManage),
+	Committee:      with(readAll, PlanApprove),
+	DepartmentLead: with(readAll, PeopleWrite, RiskWrite, BIAWrite, WarningAck),
+	Responder:      with(readAll, WarningAck),
+	Viewer:         with(readAll),
+	Auditor:        with(readAll, AuditRead, AuditVerify),
+}
+
+func with(base []Permission, more ...Permission) []Permission {
+	return append(slices.Clone(base), more...)
 }
 
 // PermissionsOf returns the permissions a role carries.

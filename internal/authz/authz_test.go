@@ -4,16 +4,31 @@ import "testing"
 
 func TestRolePermissionTable(t *testing.T) {
 	// Who may do what, as the roles are documented in docs/roles.md.
-	table := map[Role]map[Permission]bool{
-		Admin:          {OrgRead: true, OrgWrite: true, PeopleWrite: true, TeamsWrite: true, AuditRead: true, AuditVerify: true, UsersManage: true, MetricsRead: true},
-		BCMManager:     {OrgRead: true, OrgWrite: true, PeopleWrite: true, TeamsWrite: true},
-		Committee:      {OrgRead: true},
-		DepartmentLead: {OrgRead: true, PeopleWrite: true},
-		Responder:      {OrgRead: true},
-		Viewer:         {OrgRead: true},
-		Auditor:        {OrgRead: true, AuditRead: true, AuditVerify: true},
+	read := map[Permission]bool{OrgRead: true, RiskRead: true, BIARead: true, PlanRead: true, WarningRead: true}
+	plus := func(more ...Permission) map[Permission]bool {
+		m := map[Permission]bool{}
+		for p := range read {
+			m[p] = true
+		}
+		for _, p := range more {
+			m[p] = true
+		}
+		return m
 	}
-	all := []Permission{OrgRead, OrgWrite, PeopleWrite, TeamsWrite, AuditRead, AuditVerify, UsersManage, MetricsRead, SystemBackup}
+	table := map[Role]map[Permission]bool{
+		Admin: plus(OrgWrite, PeopleWrite, TeamsWrite, AuditRead, AuditVerify, UsersManage, MetricsRead,
+			RiskWrite, RiskManage, BIAWrite, BIAManage, PlanWrite, PlanApprove, WarningWrite, WarningAck, NotifyManage),
+		BCMManager: plus(OrgWrite, PeopleWrite, TeamsWrite, RiskWrite, RiskManage, BIAWrite, BIAManage, PlanWrite,
+			WarningWrite, WarningAck, NotifyManage),
+		Committee:      plus(PlanApprove),
+		DepartmentLead: plus(PeopleWrite, RiskWrite, BIAWrite, WarningAck),
+		Responder:      plus(WarningAck),
+		Viewer:         plus(),
+		Auditor:        plus(AuditRead, AuditVerify),
+	}
+	all := []Permission{OrgRead, OrgWrite, PeopleWrite, TeamsWrite, AuditRead, AuditVerify, UsersManage, MetricsRead, SystemBackup,
+		RiskRead, RiskWrite, RiskManage, BIARead, BIAWrite, BIAManage, PlanRead, PlanWrite, PlanApprove,
+		WarningRead, WarningWrite, WarningAck, NotifyManage}
 	for role, perms := range table {
 		for _, p := range all {
 			want := perms[p] || (role == Admin && p == SystemBackup)

@@ -156,3 +156,10 @@ func (v *Validation) Err() error {
 	}
 	return &Error{Code: Invalid, Message: "invalid input", Fields: v.fields}
 }
+
+// Field returns an Invalid error about one field.
+func Field(field, format string, args ...any) error {
+	var v Validation
+	v.Add(field, format, args...)
+	return v.Err()
+}

@@ -121,12 +121,12 @@ func (s *Service) UpdateUnit(ctx context.Context, u Unit) (Unit, error) {
 			} else {
 				parent, err := s.store.UnitByID(ctx, *u.ParentID)
 				if errs.Is(err, errs.NotFound) {
-					return fieldErr("parent_id", "no org unit with this id")
+					return errs.Field("parent_id", "no org unit with this id")
 				} else if err != nil {
 					return err
 				}
 				if strings.HasPrefix(parent.Path, before.Path) {
-					return fieldErr("parent_id", "a unit cannot be moved under itself or its own sub-unit")
+					return errs.Field("parent_id", "a unit cannot be moved under itself or its own sub-unit")
 				}
 				if err := authz.RequireOn(ctx, authz.OrgWrite, parent.Path); err != nil {
 					return err
@@ -148,10 +148,6 @@ func sameParent(a, b *int64) bool {
 		return a == nil && b == nil
 	}
 	return *a == *b
-}
-
-func fieldErr(field, msg string) error {
-	return &errs.Error{Code: errs.Invalid, Message: "invalid input", Fields: []errs.FieldError{{Field: field, Message: msg}}}
 }
 
 // DeleteUnit removes a unit that nothing refers to any more.
@@ -306,7 +302,7 @@ func (s *Service) savePerson(ctx context.Context, p *Person) error {
 	}
 	if p.SiteID != nil {
 		if _, err := s.store.SiteByID(ctx, *p.SiteID); errs.Is(err, errs.NotFound) {
-			return fieldErr("site_id", "no site with this id")
+			return errs.Field("site_id", "no site with this id")
 		} else if err != nil {
 			return err
 		}
