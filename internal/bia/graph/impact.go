@@ -1,0 +1,287 @@
+package graph
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Affected is a node made unavailable by a loss (see the package
+// documentation for the exact rule).
+type Affected struct {
+	ID   ID   `json:"id"`
+	Kind Kind `json:"kind"`
+	// Failed is set for the nodes of the failed set.
+	Failed bool `json:"failed"`
+	// Via is the next node on the chain of dependencies that takes this
+	// node down (empty for a failed node that went down on its own);
+	// ViaType is the type of that dependency and ViaAlternative says it
+	// has an alternative that is down too. Impact.Path follows Via to a
+	// failed node.
+	Via            ID     `json:"via,omitempty"`
+	ViaType        string `json:"via_type,omitempty"`
+	ViaAlternative bool   `json:"via_alternative,omitempty"`
+	// Depth is the number of dependencies between the node and the failed
+	// node at the end of its path.
+	Depth int `json:"depth"`
+	// Outage is how long the node stays unavailable; OutageKnown is false
+	// when a failed node it depends on has no stated recovery time.
+	Outage      time.Duration `json:"outage"`
+	OutageKnown bool          `json:"outage_known"`
+	// For processes: the RTO and MTPD, whether the outage exceeds them
+	// (always true for a stated value when the outage is unknown), and the
+	// impact thresholds crossed during the outage.
+	RTO          time.Duration `json:"rto,omitempty"`
+	MTPD         time.Duration `json:"mtpd,omitempty"`
+	RTOBreached  bool          `json:"rto_breached,omitempty"`
+	MTPDBreached bool          `json:"mtpd_breached,omitempty"`
+	Crossed      []Crossing    `json:"crossed,omitempty"`
+}
+
+// Crossing is an impact threshold crossed at At after the loss.
+type Crossing struct {
+	At    time.Duration `json:"at"`
+	Level int           `json:"level"`
+	Label string        `json:"label,omitempty"`
+}
+
+// Impact is the result of a loss: the affected nodes in the order they
+// went down (failed nodes with the longest recovery first, then breadth
+// first along the dependencies).
+type Impact struct {
+	Affected []Affected
+	pos      map[ID]int
+}
+
+// Path is the chain of dependencies from an affected node to the failed
+// node that takes it down longest: the node itself first, the failed node
+// last. It is nil for a node that is not affected.
+func (im *Impact) Path(id ID) []ID {
+	i, ok := im.pos[id]
+	if !ok {
+		return nil
+	}
+	path := []ID{id}
+	for im.Affected[i].Via != "" {
+		id = im.Affected[i].Via
+		path = append(path, id)
+		i = im.pos[id]
+	}
+	return path
+}
+
+// Processes is the affected processes, in the same order as Affected.
+func (im *Impact) Processes() []Affected {
+	var out []Affected
+	for _, a := range im.Affected {
+		if a.Kind == KindProcess {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// work is the scratch space of one propagation, reused through a pool and
+// reset through the lists of what it touched, so that a small impact on a
+// large graph costs only what it touches.
+type work struct {
+	down    []bool
+	cnt     []uint8 // per edge with alternative: how many of target/alt are down
+	outage  []time.Duration
+	known   []bool
+	viaEdge []int32
+	via     []int32
+	depth   []int32
+	failed  []bool
+	order   []int32 // nodes in the order they went down; also the BFS queue
+	edges   []int32 // edges whose cnt was touched
+}
+
+func (g *Graph) getWork(p *sync.Pool) *work {
+	if w, ok := p.Get().(*work); ok && len(w.down) == len(g.ids) {
+		return w
+	}
+	n := len(g.ids)
+	return &work{
+		down: make([]bool, n), cnt: make([]uint8, len(g.eTo)),
+		outage: make([]time.Duration, n), known: make([]bool, n),
+		viaEdge: make([]int32, n), via: make([]int32, n), depth: make([]int32, n),
+		failed: make([]bool, n),
+	}
+}
+
+func (w *work) reset() {
+	for _, v := range w.order {
+		w.down[v], w.failed[v] = false, false
+	}
+	for _, e := range w.edges {
+		w.cnt[e] = 0
+	}
+	w.order, w.edges = w.order[:0], w.edges[:0]
+}
+
+func (g *Graph) pool() *sync.Pool { return &g.works }
+
+// propagate marks the failed nodes and everything they take down. The
+// failed nodes go in by decreasing recovery time, unknown first, each
+// group propagated before the next: a node first reached by the group of
+// recovery time t is down exactly until t (package documentation).
+func (g *Graph) propagate(w *work, failed []int32) {
+	fs := slices.Clone(failed)
+	slices.SortStableFunc(fs, func(a, b int32) int {
+		ra, rb := g.rec[a], g.rec[b]
+		switch {
+		case ra == rb:
+			return 0
+		case ra == 0:
+			return -1
+		case rb == 0:
+			return 1
+		}
+		return cmp.Compare(rb, ra)
+	})
+	for _, f := range fs {
+		w.failed[f] = true
+	}
+	head := 0
+	for i := 0; i < len(fs); {
+		t := g.rec[fs[i]]
+		j := i
+		for j < len(fs) && g.rec[fs[j]] == t {
+			f := fs[j]
+			if !w.down[f] {
+				w.down[f] = true
+				w.outage[f], w.known[f] = t, t > 0
+				w.via[f], w.viaEdge[f], w.depth[f] = -1, -1, 0
+				w.order = append(w.order, f)
+			}
+			j++
+		}
+		i = j
+		for ; head < len(w.order); head++ {
+			m := w.order[head]
+			for _, e := range g.inEdge[g.inStart[m]:g.inStart[m+1]] {
+				v := g.eFrom[e]
+				if w.down[v] {
+					continue
+				}
+				if g.eAlt[e] >= 0 {
+					if w.cnt[e] == 0 {
+						w.edges = append(w.edges, e)
+					}
+					w.cnt[e]++
+					if w.cnt[e] < 2 {
+						continue
+					}
+				}
+				w.down[v] = true
+				w.outage[v], w.known[v] = t, t > 0
+				w.via[v], w.viaEdge[v], w.depth[v] = m, e, w.depth[m]+1
+				w.order = append(w.order, v)
+			}
+		}
+	}
+}
+
+// Impact computes what the loss of the failed nodes takes down. An unknown
+// id is an *UnknownError; duplicates are ignored.
+func (g *Graph) Impact(failed ...ID) (*Impact, error) {
+	vs, err := g.resolve(failed)
+	if err != nil {
+		return nil, err
+	}
+	p := g.pool()
+	w := g.getWork(p)
+	defer func() { w.reset(); p.Put(w) }()
+	g.propagate(w, vs)
+
+	im := &Impact{Affected: make([]Affected, len(w.order)), pos: make(map[ID]int, len(w.order))}
+	for i, v := range w.order {
+		a := Affected{
+			ID: g.ids[v], Kind: g.kind[v], Failed: w.failed[v], Depth: int(w.depth[v]),
+			Outage: w.outage[v], OutageKnown: w.known[v],
+		}
+		if w.via[v] >= 0 {
+			e := w.viaEdge[v]
+			a.Via, a.ViaType, a.ViaAlternative = g.ids[w.via[v]], g.types[g.eType[e]], g.eAlt[e] >= 0
+		}
+		if g.proc[v] {
+			a.RTO, a.MTPD = g.rto[v], g.mtpd[v]
+			a.RTOBreached = a.RTO > 0 && (!a.OutageKnown || a.Outage > a.RTO)
+			a.MTPDBreached = a.MTPD > 0 && (!a.OutageKnown || a.Outage > a.MTPD)
+			for _, t := range g.thr[v] {
+				if a.OutageKnown && t.After >= a.Outage {
+					break
+				}
+				a.Crossed = append(a.Crossed, Crossing{At: t.After, Level: t.Level, Label: t.Label})
+			}
+		}
+		im.Affected[i] = a
+		im.pos[a.ID] = i
+	}
+	return im, nil
+}
+
+// SPOF is a single point of failure: a resource whose loss alone takes
+// down the listed important processes.
+type SPOF struct {
+	Resource  ID   `json:"resource"`
+	Kind      Kind `json:"kind"`
+	Processes []ID `json:"processes"`
+}
+
+// SinglePointsOfFailure lists the resources whose loss alone makes an
+// important process unavailable, in the order the resources were given to
+// Build. It runs one propagation per resource that an important process
+// reaches, each costing only what the loss touches, so it is exact but
+// grows with the number of resources times the size of their impact.
+func (g *Graph) SinglePointsOfFailure() []SPOF {
+	var starts []int32
+	for v := range int32(len(g.ids)) {
+		if g.proc[v] && g.imp[v] {
+			starts = append(starts, v)
+		}
+	}
+	if len(starts) == 0 {
+		return nil
+	}
+	// Only resources reachable from an important process can take one down.
+	reach := make([]bool, len(g.ids))
+	queue := slices.Clone(starts)
+	for _, s := range starts {
+		reach[s] = true
+	}
+	for i := 0; i < len(queue); i++ {
+		v := queue[i]
+		for p := g.outStart[v] * 2; p < g.outStart[v+1]*2; p++ {
+			if w := g.succ(p, false); w >= 0 && !reach[w] {
+				reach[w] = true
+				queue = append(queue, w)
+			}
+		}
+	}
+	p := g.pool()
+	w := g.getWork(p)
+	defer p.Put(w)
+	var out []SPOF
+	one := make([]int32, 1)
+	for v := range int32(len(g.ids)) {
+		if !reach[v] || g.proc[v] {
+			continue
+		}
+		one[0] = v
+		g.propagate(w, one)
+		var hit []int32
+		for _, u := range w.order {
+			if g.proc[u] && g.imp[u] {
+				hit = append(hit, u)
+			}
+		}
+		w.reset()
+		if len(hit) > 0 {
+			out = append(out, SPOF{Resource: g.ids[v], Kind: g.kind[v], Processes: g.sortedIDs(hit)})
+		}
+	}
+	return out
+}
