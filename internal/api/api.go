@@ -27,6 +27,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/clock"
 	"github.com/continuo-bcm/continuo/internal/identity"
 	"github.com/continuo-bcm/continuo/internal/org"
+	"github.com/continuo-bcm/continuo/internal/risk"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/store"
 )
@@ -37,6 +38,7 @@ const Prefix = "/api/v1"
 // Deps are the services the API serves.
 type Deps struct {
 	Org      *org.Service
+	Risk     *risk.Service
 	Identity *identity.Service
 	Audit    *audit.Log
 	DB       *store.DB // transactions for imports

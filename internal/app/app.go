@@ -18,6 +18,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/clock"
 	"github.com/continuo-bcm/continuo/internal/identity"
 	"github.com/continuo-bcm/continuo/internal/org"
+	"github.com/continuo-bcm/continuo/internal/risk"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/sso"
 	"github.com/continuo-bcm/continuo/internal/store"
@@ -72,6 +73,7 @@ type App struct {
 	Audit    *audit.Log
 	Identity *identity.Service
 	Org      *org.Service
+	Risk     *risk.Service
 	Registry *prometheus.Registry
 	OIDC     *sso.Provider // nil unless single sign-on is configured
 
@@ -93,6 +95,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 	a.Audit = audit.NewLog(db, db, clk)
 	a.Org = org.NewService(db, db, a.Audit, clk)
 	a.Identity = identity.NewService(db, a.Org, db, a.Audit, clk)
+	a.Risk = risk.NewService(db, db, a.Audit, clk)
 	if cfg.OIDC.Enabled() {
 		a.OIDC, err = sso.New(ctx, sso.Config{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
 			RedirectURL: cfg.BaseURL + "/auth/oidc/callback"})
@@ -114,10 +117,10 @@ func (a *App) Close() error { return a.DB.Close() }
 func (a *App) Handler() (http.Handler, *server.Router, error) {
 	rt := server.NewRouter()
 	server.RegisterHealth(rt, a.DB, a.Registry, a.Config.PublicMetrics)
-	if err := api.Register(rt, api.Deps{Org: a.Org, Identity: a.Identity, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version}); err != nil {
+	if err := api.Register(rt, api.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version}); err != nil {
 		return nil, nil, err
 	}
-	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
+	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
 		SecureCookies: a.Config.SecureCookies, BaseURL: a.Config.BaseURL, OIDC: a.OIDC}); err != nil {
 		return nil, nil, err
 	}

@@ -26,6 +26,9 @@ type Page struct {
 	AssetVersion string
 	Version      string
 	SSO          bool
+	// Scripts are extra files under /static/ the page needs after htmx and
+	// app.js, e.g. "echarts.min.js" and the page's own chart script.
+	Scripts []string
 
 	principal authz.Principal
 	loc       *time.Location

@@ -14,6 +14,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/clock"
 	"github.com/continuo-bcm/continuo/internal/identity"
 	"github.com/continuo-bcm/continuo/internal/org"
+	"github.com/continuo-bcm/continuo/internal/risk"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/sso"
 	"github.com/continuo-bcm/continuo/internal/store"
@@ -23,6 +24,7 @@ import (
 // Deps are the services the web UI uses.
 type Deps struct {
 	Org           *org.Service
+	Risk          *risk.Service
 	Identity      *identity.Service
 	Audit         *audit.Log
 	DB            *store.DB
