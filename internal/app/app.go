@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zone database, for --time-zone on any machine
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -35,6 +36,7 @@ type Config struct {
 	BaseURL       string // public URL, for links in messages and SSO redirects
 	SecureCookies bool   // set the Secure flag on cookies (behind HTTPS)
 	PublicMetrics bool   // serve /metrics without authentication
+	TimeZone      string // IANA name for times shown to people; "" is the system's
 	OIDC          OIDCConfig
 }
 
@@ -64,6 +66,20 @@ func (c *Config) Defaults() {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 }
 
+// LoadLocation resolves the time zone setting: an IANA name such as
+// Asia/Shanghai, or "" for the system's own zone. The zone database is
+// built into the binary, so a bare container needs no tzdata package.
+func LoadLocation(name string) (*time.Location, error) {
+	if name == "" {
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return nil, fmt.Errorf("time zone %q: not an IANA time zone name such as Asia/Shanghai or Europe/Berlin", name)
+	}
+	return loc, nil
+}
+
 // App holds the services of one process.
 type App struct {
 	Config   Config
@@ -74,6 +90,7 @@ type App struct {
 	Identity *identity.Service
 	Org      *org.Service
 	Risk     *risk.Service
+	Location *time.Location // where times are shown: the organisation's time zone
 	Registry *prometheus.Registry
 	OIDC     *sso.Provider // nil unless single sign-on is configured
 
@@ -91,7 +108,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	a := &App{Config: cfg, Log: log, Clock: clk, DB: db, Registry: prometheus.NewRegistry()}
+	loc, err := LoadLocation(cfg.TimeZone)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Clock: clk, DB: db, Location: loc, Registry: prometheus.NewRegistry()}
 	a.Audit = audit.NewLog(db, db, clk)
 	a.Org = org.NewService(db, db, a.Audit, clk)
 	a.Identity = identity.NewService(db, a.Org, db, a.Audit, clk)
@@ -121,7 +143,7 @@ func (a *App) Handler() (http.Handler, *server.Router, error) {
 		return nil, nil, err
 	}
 	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
-		SecureCookies: a.Config.SecureCookies, BaseURL: a.Config.BaseURL, OIDC: a.OIDC}); err != nil {
+		SecureCookies: a.Config.SecureCookies, BaseURL: a.Config.BaseURL, OIDC: a.OIDC, Location: a.Location}); err != nil {
 		return nil, nil, err
 	}
 	var h http.Handler = rt

@@ -52,6 +52,7 @@ func Root(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.cfg.DB, "db", "continuo.db", "database: a SQLite file path, or a postgres:// URL (env CONTINUO_DB)")
+	pf.StringVar(&o.cfg.TimeZone, "time-zone", "", "time zone for times shown to people, an IANA name such as Asia/Shanghai; default the system's (env CONTINUO_TIME_ZONE)")
 	pf.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error (env CONTINUO_LOG_LEVEL)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		return applyEnv(cmd.Flags())

@@ -150,6 +150,12 @@ func TestDemoMigrateVersionAndFlags(t *testing.T) {
 	if _, _, err := run(t, "", "--db", db, "--log-level", "loud", "demo"); err == nil || !strings.Contains(err.Error(), "--log-level") {
 		t.Fatalf("bad log level: %v", err)
 	}
+	if _, _, err := run(t, "", "--db", db, "--time-zone", "Mars/Olympus", "demo"); err == nil || !strings.Contains(err.Error(), `time zone "Mars/Olympus"`) {
+		t.Fatalf("bad time zone: %v", err)
+	}
+	if _, _, err := run(t, "", "--db", db, "--time-zone", "Asia/Shanghai", "demo"); err != nil {
+		t.Fatalf("time zone Asia/Shanghai: %v", err)
+	}
 	t.Setenv("CONTINUO_DB", db)
 	out, _, err = run(t, "", "demo")
 	if err != nil || !strings.Contains(out, "already holds") {

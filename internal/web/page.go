@@ -115,8 +115,13 @@ func (p Page) UserName() string {
 	return p.User.Username
 }
 
-// loc is the time zone times are shown in: the server's.
-func (h *handler) loc() *time.Location { return time.Local }
+// loc is the time zone times are shown in: the organisation's (--time-zone).
+func (h *handler) loc() *time.Location {
+	if h.d.Location != nil {
+		return h.d.Location
+	}
+	return time.Local
+}
 
 // switchBackTo is where the language switch returns to: the page itself,
 // or the start page after a form was posted (its URL may answer POST only).

@@ -8,6 +8,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/continuo-bcm/continuo/internal/audit"
 	"github.com/continuo-bcm/continuo/internal/authz"
@@ -33,7 +34,8 @@ type Deps struct {
 	Version       string
 	SecureCookies bool
 	BaseURL       string
-	OIDC          *sso.Provider // nil when single sign-on is off
+	OIDC          *sso.Provider  // nil when single sign-on is off
+	Location      *time.Location // where times are shown; nil means the system's zone
 }
 
 // handler serves every page; its methods live one per file.
