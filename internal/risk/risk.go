@@ -89,7 +89,7 @@ type Action struct {
 	Description string `json:"description"`
 	OwnerID     *int64 `json:"owner_id,omitempty" nullable:"true" doc:"the person who carries it out"`
 	Due         string `json:"due,omitempty" doc:"due date, YYYY-MM-DD"`
-	Done        bool   `json:"done"`
+	Done        bool   `json:"done" required:"false"`
 }
 
 // Rating is the current rating of a risk of one kind: the latest
@@ -210,19 +210,21 @@ func checkDate(v *errs.Validation, field, s string) {
 // Assessment is one rating of a risk, kept for ever: the register's
 // history, from which the trend of a risk is drawn.
 type Assessment struct {
-	ID             int64     `json:"id"`
-	RiskID         int64     `json:"risk_id"`
-	MatrixID       string    `json:"matrix_id"`
-	Kind           Kind      `json:"kind"`
-	Likelihood     int       `json:"likelihood"`
-	Impact         int       `json:"impact"`
-	Predictability *int      `json:"predictability" doc:"1 hard to foresee, 2 foreseeable with warning signs, 3 well foreseeable"`
-	Score          int       `json:"score"`
-	Level          Level     `json:"level"`
-	Note           string    `json:"note"`
-	AssessedBy     int64     `json:"assessed_by" doc:"the user who recorded it; 0 for the system"`
-	AssessedByName string    `json:"assessed_by_name"`
-	AssessedAt     time.Time `json:"assessed_at"`
+	ID             int64  `json:"id"`
+	RiskID         int64  `json:"risk_id"`
+	MatrixID       string `json:"matrix_id"`
+	Kind           Kind   `json:"kind"`
+	Likelihood     int    `json:"likelihood"`
+	Impact         int    `json:"impact"`
+	Predictability *int   `json:"predictability" doc:"1 hard to foresee, 2 foreseeable with warning signs, 3 well foreseeable"`
+	Score          int    `json:"score"`
+	Level          Level  `json:"level"`
+	Note           string `json:"note"`
+	AssessedBy     int64  `json:"assessed_by" doc:"the user who recorded it; 0 for the system"`
+	AssessedByName string `json:"assessed_by_name"`
+	// AssessedAt is when the rating was made: now, unless a risk manager
+	// records an earlier assessment (from paper records or another tool).
+	AssessedAt time.Time `json:"assessed_at"`
 }
 
 // MaxPredictability is the top of the predictability scale (可预测性):
@@ -260,8 +262,16 @@ type Filter struct {
 	Status        Status
 	OverdueReview bool   // review date before Today, risk not closed
 	Today         string // YYYY-MM-DD, set by the service from its clock
-	Limit         int    // 0 means 50; at most 500
-	Offset        int
+	// Kind, with MatrixID, Likelihood and Impact, selects the risks of one
+	// heatmap cell (or row, or column, when likelihood or impact is 0): the
+	// risks whose current rating of that kind is on that matrix at that
+	// position. Like the heatmap, it leaves closed risks out.
+	Kind       Kind
+	MatrixID   string
+	Likelihood int
+	Impact     int
+	Limit      int // 0 means 50; at most 500
+	Offset     int
 }
 
 // HeatmapQuery selects the ratings a heatmap counts.
@@ -293,6 +303,31 @@ type Heatmap struct {
 	Total  int    `json:"total"`
 }
 
+// TopQuery selects the top risks of each org unit of a subtree.
+type TopQuery struct {
+	UnitID int64 // the root of the subtree; 0 for the whole organisation
+	N      int   // risks per unit; 0 means 5, at most 50
+}
+
+// UnitTop is the highest ranked open risks of one org unit (its own
+// risks, not those of the units under it).
+type UnitTop struct {
+	UnitID     int64  `json:"unit_id"`
+	UnitName   string `json:"unit_name"`
+	UnitNameEn string `json:"unit_name_en"`
+	UnitPath   string `json:"-"`
+	// Open counts the unit's risks that are not closed, assessed or not.
+	Open  int    `json:"open" doc:"the unit's risks that are not closed"`
+	Risks []Risk `json:"risks" doc:"the highest ranked assessed risks, at most n, highest first"`
+}
+
+// ImportItem is one risk of a batch import and the ratings to record for
+// it, in order, once it is stored.
+type ImportItem struct {
+	Risk    Risk         // ID 0: a new risk; otherwise the stored risk to update
+	Ratings []Assessment // matrix, kind, likelihood, impact, note
+}
+
 // Store is the storage the risk service needs. The directory methods come
 // from the org store: a risk belongs to a unit and is owned by people.
 type Store interface {
@@ -317,9 +352,20 @@ type Store interface {
 	Assessments(ctx context.Context, riskID int64) ([]Assessment, error)
 	// HeatmapCells returns the non-empty cells for the query.
 	HeatmapCells(ctx context.Context, q HeatmapQuery) ([]Cell, error)
+	// RisksByCode returns the stored risks with the given codes, by code.
+	RisksByCode(ctx context.Context, codes []string) (map[string]Risk, error)
+	// ImportRisks stores a checked batch in the transaction of ctx: each
+	// risk, created (ID 0) or updated with its register fields and current
+	// ratings as given, and its new assessments. It sets the ids.
+	ImportRisks(ctx context.Context, items []ImportItem) error
+	// TopRisks returns, for every unit of the subtree that has open
+	// risks, its highest ranked assessed ones, units in tree order.
+	TopRisks(ctx context.Context, q TopQuery) ([]UnitTop, error)
 
 	UnitByID(ctx context.Context, id int64) (org.Unit, error)
 	PeopleByIDs(ctx context.Context, ids []int64) (map[int64]org.Person, error)
+	ListUnits(ctx context.Context) ([]org.Unit, error)
+	ListPeople(ctx context.Context, f org.PeopleFilter) ([]org.Person, int, error)
 }
 
 func oneOf[T comparable](x T, set []T) bool {

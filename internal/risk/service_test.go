@@ -279,11 +279,11 @@ func TestRankedListAndFilters(t *testing.T) {
 		leak := e.risk(t, risk.Risk{Title: "客户数据泄露", Category: risk.CyberSecurity, UnitID: e.group.ID, ReviewDate: "2026-01-01", Status: risk.StatusClosed})
 		drivers := e.risk(t, risk.Risk{Title: "司机短缺", Category: risk.Personnel, UnitID: e.west.ID, OwnerID: &e.li.ID})
 		fuel := e.risk(t, risk.Risk{Title: "燃油价格上涨", Category: risk.Financial, UnitID: e.west.ID}) // not assessed
-		e.assess(t, typhoon.ID, "5x5", risk.Inherent, 4, 4) // 16 critical
-		e.assess(t, fire.ID, "5x5", risk.Inherent, 3, 5)    // 15 critical
-		e.assess(t, fire.ID, "5x5", risk.Residual, 2, 3)    // 6 medium
-		e.assess(t, leak.ID, "5x5", risk.Inherent, 5, 5)    // 25 critical
-		e.assess(t, drivers.ID, "3x3", risk.Inherent, 3, 2) // 6 high
+		e.assess(t, typhoon.ID, "5x5", risk.Inherent, 4, 4)                                        // 16 critical
+		e.assess(t, fire.ID, "5x5", risk.Inherent, 3, 5)                                           // 15 critical
+		e.assess(t, fire.ID, "5x5", risk.Residual, 2, 3)                                           // 6 medium
+		e.assess(t, leak.ID, "5x5", risk.Inherent, 5, 5)                                           // 25 critical
+		e.assess(t, drivers.ID, "3x3", risk.Inherent, 3, 2)                                        // 6 high
 
 		ids := func(f risk.Filter) []int64 {
 			t.Helper()
@@ -458,6 +458,148 @@ func TestRiskAuthorization(t *testing.T) {
 		}
 		if got, _ := e.risks.Risk(e.sys, eastRisk.ID); got.UnitID != e.warehouse.ID {
 			t.Errorf("refused move was stored: unit %d", got.UnitID)
+		}
+	})
+}
+
+func TestTopRisksByUnit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		mk := func(unit org.Unit, title string, l, i int) risk.Risk {
+			r := e.risk(t, risk.Risk{Title: title, Category: risk.Other, UnitID: unit.ID})
+			if l > 0 {
+				e.assess(t, r.ID, "5x5", risk.Inherent, l, i)
+			}
+			return r
+		}
+		w1 := mk(e.warehouse, "仓库低", 1, 2)
+		w2 := mk(e.warehouse, "仓库重大", 5, 4)
+		w3 := mk(e.warehouse, "仓库较大", 3, 4)
+		mk(e.warehouse, "仓库未评估", 0, 0)
+		closed := mk(e.warehouse, "仓库已关闭", 5, 5)
+		closed.Status = risk.StatusClosed
+		if _, err := e.risks.SaveRisk(e.sys, closed); err != nil {
+			t.Fatal(err)
+		}
+		x := mk(e.west, "西南一般", 2, 3)
+
+		top, err := e.risks.TopRisks(as(authz.Viewer, e.group), risk.TopQuery{N: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(top) != 2 || top[0].UnitID != e.warehouse.ID || top[1].UnitID != e.west.ID {
+			t.Fatalf("units %+v, want warehouse then west", top)
+		}
+		if top[0].Open != 4 || len(top[0].Risks) != 2 || top[0].Risks[0].ID != w2.ID || top[0].Risks[1].ID != w3.ID {
+			t.Errorf("warehouse top: open %d, risks %+v; want 4 open and %d, %d", top[0].Open, top[0].Risks, w2.ID, w3.ID)
+		}
+		if top[1].Open != 1 || len(top[1].Risks) != 1 || top[1].Risks[0].ID != x.ID || top[1].UnitName != "西南分公司" {
+			t.Errorf("west top: %+v", top[1])
+		}
+		east, err := e.risks.TopRisks(as(authz.Viewer, e.group), risk.TopQuery{UnitID: e.east.ID, N: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(east) != 1 || len(east[0].Risks) != 3 || east[0].Risks[2].ID != w1.ID {
+			t.Errorf("east subtree: %+v", east)
+		}
+		if _, err := e.risks.TopRisks(as(authz.Viewer, e.group), risk.TopQuery{UnitID: 9999}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("unknown unit: %v", err)
+		}
+	})
+}
+
+func TestBackdatedAssessment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.risk(t, risk.Risk{Title: "台风", Category: risk.NaturalDisaster, UnitID: e.warehouse.ID})
+		past := e.clock.Now().Add(-90 * 24 * time.Hour)
+		in := risk.Assessment{RiskID: r.ID, MatrixID: "5x5", Kind: risk.Inherent, Likelihood: 4, Impact: 4, AssessedAt: past}
+		if _, err := e.risks.Assess(as(authz.DepartmentLead, e.east), in); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("back-dated assessment by a department lead: %v, want forbidden", err)
+		}
+		future := in
+		future.AssessedAt = e.clock.Now().Add(time.Hour)
+		if _, err := e.risks.Assess(e.sys, future); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("assessment in the future: %v", err)
+		}
+		a, err := e.risks.Assess(as(authz.BCMManager, e.group), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.AssessedAt.Equal(past) {
+			t.Errorf("assessed at %v, want %v", a.AssessedAt, past)
+		}
+		e.assess(t, r.ID, "5x5", risk.Inherent, 3, 4)
+		older := in
+		older.AssessedAt = past.Add(24 * time.Hour)
+		if _, err := e.risks.Assess(e.sys, older); errs.CodeOf(err) != errs.Invalid || errs.FieldsOf(err)[0].Field != "assessed_at" {
+			t.Errorf("assessment older than the current one: %v", err)
+		}
+		hist, err := e.risks.Assessments(e.sys, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != 2 || !hist[0].AssessedAt.Equal(past) || hist[1].Score != 12 {
+			t.Errorf("history %+v", hist)
+		}
+		got, _ := e.risks.Risk(e.sys, r.ID)
+		if got.Inherent.Score != 12 {
+			t.Errorf("current rating %+v", got.Inherent)
+		}
+	})
+}
+
+func TestImportRisksChecksEveryItem(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		old := e.risk(t, risk.Risk{Code: "R-1", Title: "旧", Category: risk.Other, UnitID: e.warehouse.ID})
+		lead := as(authz.DepartmentLead, e.east)
+		items := []risk.ImportItem{
+			{Risk: risk.Risk{Title: "新", Category: risk.Other, UnitID: e.warehouse.ID},
+				Ratings: []risk.Assessment{{MatrixID: "5x5", Kind: risk.Inherent, Likelihood: 4, Impact: 4}, {MatrixID: "5x5", Kind: risk.Residual, Likelihood: 2, Impact: 3}}},
+			{Risk: risk.Risk{Title: "西南", Category: risk.Other, UnitID: e.west.ID}},
+			{Risk: risk.Risk{Title: "无主", Category: risk.Other, UnitID: e.east.ID, OwnerID: ptr(int64(9999))}},
+			{Risk: risk.Risk{Title: "超范围", Category: risk.Other, UnitID: e.east.ID}, Ratings: []risk.Assessment{{MatrixID: "3x3", Kind: risk.Inherent, Likelihood: 4, Impact: 1}}},
+			{Risk: risk.Risk{Title: "只有剩余", Category: risk.Other, UnitID: e.east.ID}, Ratings: []risk.Assessment{{MatrixID: "5x5", Kind: risk.Residual, Likelihood: 1, Impact: 1}}},
+		}
+		err := e.risks.ImportRisks(lead, items)
+		got := map[string]bool{}
+		for _, f := range errs.FieldsOf(err) {
+			got[f.Field] = true
+		}
+		for _, f := range []string{"items[1].unit_id", "items[2].owner_id", "items[3].likelihood", "items[4].kind"} {
+			if !got[f] {
+				t.Errorf("no problem on %s: %v", f, err)
+			}
+		}
+		if got["items[0].unit_id"] || len(got) != 4 {
+			t.Errorf("problems %v", got)
+		}
+		if _, n, _ := e.risks.Risks(e.sys, risk.Filter{}); n != 1 {
+			t.Errorf("%d risks stored by a refused batch", n)
+		}
+		if err := e.risks.ImportRisks(as(authz.Viewer, e.group), items[:1]); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("viewer: %v", err)
+		}
+
+		old.Title = "旧风险改名"
+		ok := []risk.ImportItem{items[0], {Risk: old, Ratings: []risk.Assessment{{MatrixID: "4x4", Kind: risk.Inherent, Likelihood: 2, Impact: 3}}}}
+		if err := e.risks.ImportRisks(lead, ok); err != nil {
+			t.Fatal(err)
+		}
+		created, _ := e.risks.Risk(e.sys, ok[0].Risk.ID)
+		if created.Inherent == nil || created.Inherent.Score != 16 || created.Residual.Score != 6 || created.Level != risk.Medium {
+			t.Errorf("imported risk %+v", created)
+		}
+		updated, _ := e.risks.Risk(e.sys, old.ID)
+		hist, _ := e.risks.Assessments(e.sys, old.ID)
+		if updated.Title != "旧风险改名" || updated.Inherent.MatrixID != "4x4" || len(hist) != 1 || hist[0].AssessedByName != "tester" {
+			t.Errorf("updated risk %+v, history %+v", updated, hist)
+		}
+		entries, err := e.audit.List(e.sys, audit.Filter{Action: "risk.import"})
+		if err != nil || len(entries) != 2 {
+			t.Errorf("%d audit entries (%v)", len(entries), err)
 		}
 	})
 }

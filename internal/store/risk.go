@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/continuo-bcm/continuo/internal/risk"
@@ -189,6 +190,10 @@ func (db *DB) RiskByCode(ctx context.Context, code string) (risk.Risk, error) {
 	return r, notFound(err, "risk")
 }
 
+// subtreeUnits selects the ids of a unit (the argument) and the units
+// under it.
+const subtreeUnits = "(SELECT u.id FROM units u, units p WHERE p.id = ? AND u.path LIKE p.path || '%')"
+
 // riskWhere builds the WHERE clause shared by the list and its count.
 func riskWhere(f risk.Filter) (string, []any) {
 	var conds []string
@@ -202,12 +207,13 @@ func riskWhere(f risk.Filter) (string, []any) {
 		args = append(args, f.Category)
 	}
 	if f.UnitID > 0 {
-		conds = append(conds, "r.unit_id IN (SELECT u.id FROM units u, units p WHERE p.id = ? AND u.path LIKE p.path || '%')")
+		conds = append(conds, "r.unit_id IN "+subtreeUnits)
 		args = append(args, f.UnitID)
 	}
 	if f.Level != "" {
-		conds = append(conds, "r.level = ?")
-		args = append(args, f.Level)
+		// The rank, not the name, so that risks_rank is searched.
+		conds = append(conds, "r.level_rank = ?")
+		args = append(args, f.Level.Rank())
 	}
 	if f.OwnerID > 0 {
 		conds = append(conds, "r.owner_id = ?")
@@ -220,6 +226,26 @@ func riskWhere(f risk.Filter) (string, []any) {
 	if f.OverdueReview {
 		conds = append(conds, "r.review_date <> '' AND r.review_date < ? AND r.status <> 'closed'")
 		args = append(args, f.Today)
+	}
+	if f.Kind != "" {
+		// The risks of a heatmap cell: as HeatmapCells counts them.
+		prefix := "r.inh_"
+		if f.Kind == risk.Residual {
+			prefix = "r.res_"
+		}
+		conds = append(conds, prefix+"matrix IS NOT NULL", "r.status <> 'closed'")
+		if f.MatrixID != "" {
+			conds = append(conds, prefix+"matrix = ?")
+			args = append(args, f.MatrixID)
+		}
+		if f.Likelihood > 0 {
+			conds = append(conds, prefix+"likelihood = ?")
+			args = append(args, f.Likelihood)
+		}
+		if f.Impact > 0 {
+			conds = append(conds, prefix+"impact = ?")
+			args = append(args, f.Impact)
+		}
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -315,7 +341,7 @@ func (db *DB) storeRatings(ctx context.Context, r *risk.Risk) error {
 // Assessments returns a risk's assessments, oldest first.
 func (db *DB) Assessments(ctx context.Context, riskID int64) ([]risk.Assessment, error) {
 	rows, err := db.query(ctx, `SELECT id, risk_id, matrix_id, kind, likelihood, impact, predictability, score, level, note,
-		assessed_by, assessed_by_name, assessed_at FROM risk_assessments WHERE risk_id = ? ORDER BY id`, riskID)
+		assessed_by, assessed_by_name, assessed_at FROM risk_assessments WHERE risk_id = ? ORDER BY assessed_at, id`, riskID)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +366,9 @@ func (db *DB) Assessments(ctx context.Context, riskID int64) ([]risk.Assessment,
 
 // HeatmapCells counts the open risks (not closed) in each cell of a matrix
 // by their current rating of the query's kind, with the highest ranked ids
-// of each cell.
+// of each cell. Both the counts and the ids are read from the cell index
+// (risks_inh_cell or risks_res_cell) alone: one grouped count, then one
+// short ordered range per non-empty cell.
 func (db *DB) HeatmapCells(ctx context.Context, q risk.HeatmapQuery) ([]risk.Cell, error) {
 	prefix := "inh_"
 	if q.Kind == risk.Residual {
@@ -354,37 +382,240 @@ func (db *DB) HeatmapCells(ctx context.Context, q risk.HeatmapQuery) ([]risk.Cel
 		args = append(args, q.Category)
 	}
 	if q.UnitID > 0 {
-		conds = append(conds, "r.unit_id IN (SELECT u.id FROM units u, units p WHERE p.id = ? AND u.path LIKE p.path || '%')")
+		conds = append(conds, "r.unit_id IN "+subtreeUnits)
 		args = append(args, q.UnitID)
+	}
+	where := strings.Join(conds, " AND ")
+	rows, err := db.query(ctx, `SELECT `+l+`, `+i+`, COUNT(*) FROM risks r WHERE `+where+` GROUP BY `+l+`, `+i+` ORDER BY `+l+`, `+i, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []risk.Cell
+	for rows.Next() {
+		var c risk.Cell
+		if err := rows.Scan(&c.Likelihood, &c.Impact, &c.Count); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	per := q.IDsPerCell
 	if per <= 0 {
 		per = 100
 	}
-	args = append(args, per)
-	rows, err := db.query(ctx, `SELECT l, i, n, id FROM (
-		SELECT `+l+` AS l, `+i+` AS i, r.id AS id,
-			COUNT(*) OVER (PARTITION BY `+l+`, `+i+`) AS n,
-			ROW_NUMBER() OVER (PARTITION BY `+l+`, `+i+` ORDER BY r.level_rank DESC, r.score DESC, r.id) AS rn
-		FROM risks r WHERE `+strings.Join(conds, " AND ")+`) t
-		WHERE rn <= ? ORDER BY l, i, rn`, args...)
+	for k := range out {
+		c := &out[k]
+		ids, err := db.ids(ctx, `SELECT r.id FROM risks r WHERE `+where+` AND `+l+` = ? AND `+i+` = ?
+			ORDER BY r.level_rank DESC, r.score DESC, r.id LIMIT ?`, append(slices.Clone(args), c.Likelihood, c.Impact, per)...)
+		if err != nil {
+			return nil, err
+		}
+		c.RiskIDs = ids
+	}
+	return out, nil
+}
+
+// ids runs a query of one id column.
+func (db *DB) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []risk.Cell
+	out := []int64{}
 	for rows.Next() {
-		var c risk.Cell
 		var id int64
-		if err := rows.Scan(&c.Likelihood, &c.Impact, &c.Count, &id); err != nil {
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		if n := len(out); n > 0 && out[n-1].Likelihood == c.Likelihood && out[n-1].Impact == c.Impact {
-			out[n-1].RiskIDs = append(out[n-1].RiskIDs, id)
-			continue
-		}
-		c.RiskIDs = []int64{id}
-		out = append(out, c)
+		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// TopRisks returns the highest ranked assessed open risks of each unit of
+// a subtree, with the count of the unit's open risks, units ordered by
+// path (tree order). Counts and each unit's top risks come from
+// risks_unit: a grouped count, then one short ordered range per unit.
+func (db *DB) TopRisks(ctx context.Context, q risk.TopQuery) ([]risk.UnitTop, error) {
+	scope, args := "", []any{}
+	if q.UnitID > 0 {
+		scope = " AND r.unit_id IN " + subtreeUnits
+		args = append(args, q.UnitID)
+	}
+	rows, err := db.query(ctx, `SELECT c.unit_id, u.name, u.name_en, u.path, c.n FROM
+		(SELECT r.unit_id, COUNT(*) AS n FROM risks r WHERE r.status <> 'closed'`+scope+` GROUP BY r.unit_id) c
+		JOIN units u ON u.id = c.unit_id ORDER BY u.path`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []risk.UnitTop
+	for rows.Next() {
+		var t risk.UnitTop
+		if err := rows.Scan(&t.UnitID, &t.UnitName, &t.UnitNameEn, &t.UnitPath, &t.Open); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t.Risks = []risk.Risk{}
+		out = append(out, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for k := range out {
+		t := &out[k]
+		rows, err := db.query(ctx, `SELECT `+riskCols+` FROM risks r WHERE r.unit_id = ? AND r.status <> 'closed' AND r.level_rank > 0
+			ORDER BY r.level_rank DESC, r.score DESC, r.id LIMIT ?`, t.UnitID, q.N)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			r, err := scanRisk(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			t.Risks = append(t.Risks, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// RisksByCode returns the stored risks with the given codes, by code. The
+// condition that the code is not empty lets the partial index risks_code
+// serve the query.
+func (db *DB) RisksByCode(ctx context.Context, codes []string) (map[string]risk.Risk, error) {
+	out := map[string]risk.Risk{}
+	for start := 0; start < len(codes); start += 500 {
+		chunk := codes[start:min(start+500, len(codes))]
+		args := make([]any, len(chunk))
+		for i, c := range chunk {
+			args[i] = c
+		}
+		rows, err := db.query(ctx, "SELECT "+riskCols+" FROM risks r WHERE r.code <> '' AND r.code IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			r, err := scanRisk(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[r.Code] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// importCacheKiB is the SQLite page cache of a batch import.
+const importCacheKiB = 128 << 10
+
+// ImportRisks stores a checked batch of risks and their new assessments in
+// the transaction of ctx, each statement prepared once for the batch: a
+// 10,000-row import runs three statements a row instead of ten.
+func (db *DB) ImportRisks(ctx context.Context, items []risk.ImportItem) error {
+	t, ok := ctx.Value(txKey{}).(*sql.Tx)
+	if !ok {
+		return db.InTx(ctx, func(ctx context.Context) error { return db.ImportRisks(ctx, items) })
+	}
+	// A batch touches every index of the table all over: on SQLite, give
+	// the connection a page cache that holds them for the batch, instead
+	// of the default 2 MB, and restore it afterwards.
+	if db.engine == SQLite {
+		var size int64
+		if err := t.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size); err == nil && size > -importCacheKiB && size < importCacheKiB {
+			if _, err := t.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
+				return mapErr(err)
+			}
+			defer func() { _, _ = t.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", size)) }()
+		}
+	}
+	var stmts []*sql.Stmt
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	prepare := func(q string) (*sql.Stmt, error) {
+		st, err := t.PrepareContext(ctx, db.rebind(q))
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		stmts = append(stmts, st)
+		return st, nil
+	}
+	const ratings = `inh_matrix, inh_likelihood, inh_impact, inh_score, inh_level, inh_at,
+		res_matrix, res_likelihood, res_impact, res_score, res_level, res_at, level, level_rank, score`
+	create, err := prepare(`INSERT INTO risks (code, title, title_en, category, cause, consequence, owner_id, unit_id, process_ids,
+		controls, treatment, actions, status, review_date, search, created_at, updated_at, ` + ratings + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	if err != nil {
+		return err
+	}
+	update, err := prepare(`UPDATE risks SET code = ?, title = ?, title_en = ?, category = ?, cause = ?, consequence = ?, owner_id = ?,
+		unit_id = ?, process_ids = ?, controls = ?, treatment = ?, actions = ?, status = ?, review_date = ?, search = ?, created_at = ?, updated_at = ?,
+		inh_matrix = ?, inh_likelihood = ?, inh_impact = ?, inh_score = ?, inh_level = ?, inh_at = ?,
+		res_matrix = ?, res_likelihood = ?, res_impact = ?, res_score = ?, res_level = ?, res_at = ?,
+		level = ?, level_rank = ?, score = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	assess, err := prepare(`INSERT INTO risk_assessments (risk_id, matrix_id, kind, likelihood, impact, predictability, score, level,
+		note, assessed_by, assessed_by_name, assessed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		r := &items[i].Risk
+		processes, actions, err := riskJSON(r)
+		if err != nil {
+			return err
+		}
+		level, score := risk.Level(""), 0
+		if cur := r.Current(); cur != nil {
+			level, score = cur.Level, cur.Score
+		}
+		args := []any{r.Code, r.Title, r.TitleEn, r.Category, r.Cause, r.Consequence, nullInt(r.OwnerID), r.UnitID, processes,
+			r.Controls, r.Treatment, actions, r.Status, r.ReviewDate, riskSearch(r), r.CreatedAt.UTC(), r.UpdatedAt.UTC()}
+		args = append(args, ratingArgs(r.Inherent)...)
+		args = append(args, ratingArgs(r.Residual)...)
+		args = append(args, string(level), level.Rank(), score)
+		if r.ID == 0 {
+			if err := create.QueryRowContext(ctx, args...).Scan(&r.ID); err != nil {
+				return mapErr(err)
+			}
+		} else {
+			res, err := update.ExecContext(ctx, append(args, r.ID)...)
+			if err := mustAffect(res, mapErr(err), "risk"); err != nil {
+				return err
+			}
+		}
+		for j := range items[i].Ratings {
+			a := &items[i].Ratings[j]
+			a.RiskID = r.ID
+			var pred any
+			if a.Predictability != nil {
+				pred = *a.Predictability
+			}
+			if err := assess.QueryRowContext(ctx, a.RiskID, a.MatrixID, a.Kind, a.Likelihood, a.Impact, pred, a.Score, a.Level,
+				a.Note, a.AssessedBy, a.AssessedByName, a.AssessedAt.UTC()).Scan(&a.ID); err != nil {
+				return mapErr(err)
+			}
+		}
+	}
+	return nil
 }
