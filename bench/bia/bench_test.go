@@ -2,6 +2,7 @@ package biabench_test
 
 import (
 	"testing"
+	"time"
 
 	biabench "github.com/continuo-bcm/continuo/bench/bia"
 	"github.com/continuo-bcm/continuo/internal/bia/graph"
@@ -72,5 +73,30 @@ func BenchmarkCycles(b *testing.B) {
 	g := setup(b)
 	for b.Loop() {
 		g.Cycles()
+	}
+}
+
+func TestAsImport(t *testing.T) {
+	nodes, edges := biabench.Generate(2_000, 1)
+	d, ref := biabench.AsImport(nodes, edges, 1, time.Now())
+	if len(d.Processes)+len(d.Resources) != len(nodes) || len(ref) != len(nodes) {
+		t.Fatalf("%d processes + %d resources for %d nodes", len(d.Processes), len(d.Resources), len(nodes))
+	}
+	pairs := map[[2]string]bool{}
+	for _, dep := range d.Dependencies {
+		k := [2]string{dep.From, dep.To}
+		if pairs[k] {
+			t.Fatalf("pair %v twice", k)
+		}
+		pairs[k] = true
+		if err := dep.Validate(); err != nil {
+			t.Fatalf("dependency %+v: %v", dep, err)
+		}
+	}
+	if len(d.Dependencies) < len(edges)*9/10 {
+		t.Errorf("%d dependencies kept of %d edges", len(d.Dependencies), len(edges))
+	}
+	if ref[nodes[0].ID] != "p1" || biabench.MustRef(ref, biabench.Infrastructure(2_000))[0] != 'r' {
+		t.Errorf("references %s %s", ref[nodes[0].ID], biabench.MustRef(ref, biabench.Infrastructure(2_000)))
 	}
 }

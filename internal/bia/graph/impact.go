@@ -51,14 +51,19 @@ type Crossing struct {
 // first along the dependencies).
 type Impact struct {
 	Affected []Affected
-	pos      map[ID]int
+	g        *Graph
+	// Position in Affected + 1 by node index (0: not affected): in a slice
+	// over all nodes for a large loss, in a map for a small one, so that a
+	// small loss on a large graph still costs only what it touches.
+	pos    []int32
+	posMap map[int32]int32
 }
 
 // Path is the chain of dependencies from an affected node to the failed
 // node that takes it down longest: the node itself first, the failed node
 // last. It is nil for a node that is not affected.
 func (im *Impact) Path(id ID) []ID {
-	i, ok := im.pos[id]
+	i, ok := im.position(id)
 	if !ok {
 		return nil
 	}
@@ -66,9 +71,27 @@ func (im *Impact) Path(id ID) []ID {
 	for im.Affected[i].Via != "" {
 		id = im.Affected[i].Via
 		path = append(path, id)
-		i = im.pos[id]
+		i, _ = im.position(id)
 	}
 	return path
+}
+
+// position is the index in Affected of an affected node.
+func (im *Impact) position(id ID) (int, bool) {
+	v, ok := im.g.index[id]
+	if !ok {
+		return 0, false
+	}
+	var p int32
+	if im.pos != nil {
+		p = im.pos[v]
+	} else {
+		p = im.posMap[v]
+	}
+	if p == 0 {
+		return 0, false
+	}
+	return int(p) - 1, true
 }
 
 // Processes is the affected processes, in the same order as Affected.
@@ -196,7 +219,15 @@ func (g *Graph) Impact(failed ...ID) (*Impact, error) {
 	defer func() { w.reset(); p.Put(w) }()
 	g.propagate(w, vs)
 
-	im := &Impact{Affected: make([]Affected, len(w.order)), pos: make(map[ID]int, len(w.order))}
+	// Positions are kept by node index rather than by id: for a loss that
+	// takes down most of a large graph, hashing every id costs more than
+	// the propagation.
+	im := &Impact{Affected: make([]Affected, len(w.order)), g: g}
+	if len(w.order)*16 >= len(g.ids) {
+		im.pos = make([]int32, len(g.ids))
+	} else {
+		im.posMap = make(map[int32]int32, len(w.order))
+	}
 	for i, v := range w.order {
 		a := Affected{
 			ID: g.ids[v], Kind: g.kind[v], Failed: w.failed[v], Depth: int(w.depth[v]),
@@ -218,7 +249,11 @@ func (g *Graph) Impact(failed ...ID) (*Impact, error) {
 			}
 		}
 		im.Affected[i] = a
-		im.pos[a.ID] = i
+		if im.pos != nil {
+			im.pos[v] = int32(i) + 1
+		} else {
+			im.posMap[v] = int32(i) + 1
+		}
 	}
 	return im, nil
 }
