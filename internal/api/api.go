@@ -24,12 +24,17 @@ import (
 
 	"github.com/continuo-bcm/continuo/internal/audit"
 	"github.com/continuo-bcm/continuo/internal/authz"
+	"github.com/continuo-bcm/continuo/internal/bia"
 	"github.com/continuo-bcm/continuo/internal/clock"
+	"github.com/continuo-bcm/continuo/internal/document"
 	"github.com/continuo-bcm/continuo/internal/identity"
+	"github.com/continuo-bcm/continuo/internal/notify"
 	"github.com/continuo-bcm/continuo/internal/org"
+	"github.com/continuo-bcm/continuo/internal/plan"
 	"github.com/continuo-bcm/continuo/internal/risk"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/store"
+	"github.com/continuo-bcm/continuo/internal/warning"
 )
 
 // Prefix is the path every API route starts with.
@@ -39,7 +44,12 @@ const Prefix = "/api/v1"
 type Deps struct {
 	Org      *org.Service
 	Risk     *risk.Service
+	Plan     *plan.Service
+	BIA      *bia.Service
 	Identity *identity.Service
+	Notify   *notify.Service     // nil: no notification routes
+	Warning  *warning.Service    // nil: no warning routes
+	Fonts    *document.LazyFonts // PDF exports; nil: searched for on the first PDF export
 	Audit    *audit.Log
 	DB       *store.DB // transactions for imports
 	Clock    clock.Clock
@@ -73,6 +83,13 @@ func Register(rt *server.Router, d Deps) (err error) {
 	h.registerImports(a)
 	h.registerUsers(a)
 	h.registerAudit(a)
+	h.registerPlans(a)
+	h.registerPlanGenerator(a)
+	h.registerNotify(a)
+	h.registerRisks(a)
+	h.registerBIA(a)
+	h.registerWarnings(a)
+	h.registerPlanExport(a)
 	return nil
 }
 
@@ -120,8 +137,20 @@ func schemaName(t reflect.Type, hint string) string {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 		t = t.Elem()
 	}
+	if strings.HasSuffix(t.PkgPath(), "/internal/bia") && !strings.HasPrefix(name, "BIA") {
+		return "BIA" + name // Node, Gap, Settings, Answer… would be ambiguous too
+	}
+	if strings.HasSuffix(t.PkgPath(), "/internal/notify") && !strings.HasPrefix(name, "Notify") {
+		return "Notify" + name // Message, Text, Delivery… would be ambiguous too
+	}
+	if strings.HasSuffix(t.PkgPath(), "/internal/plan") && !strings.HasPrefix(name, "Plan") {
+		return "Plan" + name // Message, Role, Section, Change… would be ambiguous too
+	}
 	if strings.HasSuffix(t.PkgPath(), "/internal/audit") && !strings.HasPrefix(name, "Audit") {
 		return "Audit" + name
+	}
+	if strings.HasSuffix(t.PkgPath(), "/internal/warning") && !strings.HasPrefix(name, "Warning") {
+		return "Warning" + name // Event, Ack, Feed, Contact… would be ambiguous too
 	}
 	return name
 }
@@ -199,7 +228,7 @@ func documentRule(op *huma.Operation, rule authz.Rule) {
 	case rule.Permission != "":
 		who = fmt.Sprintf("Needs the permission `%s`.", rule.Permission)
 		switch rule.Permission {
-		case authz.OrgWrite, authz.PeopleWrite, authz.TeamsWrite:
+		case authz.OrgWrite, authz.PeopleWrite, authz.TeamsWrite, authz.RiskWrite, authz.BIAWrite:
 			who += " It is checked on the unit concerned: a role granted on a unit covers the units under it."
 		}
 		op.Extensions["x-continuo-access"] = string(rule.Permission)

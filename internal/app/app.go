@@ -16,13 +16,19 @@ import (
 
 	"github.com/continuo-bcm/continuo/internal/api"
 	"github.com/continuo-bcm/continuo/internal/audit"
+	"github.com/continuo-bcm/continuo/internal/bia"
 	"github.com/continuo-bcm/continuo/internal/clock"
+	"github.com/continuo-bcm/continuo/internal/document"
 	"github.com/continuo-bcm/continuo/internal/identity"
+	"github.com/continuo-bcm/continuo/internal/notify"
+	"github.com/continuo-bcm/continuo/internal/notify/channels"
 	"github.com/continuo-bcm/continuo/internal/org"
+	"github.com/continuo-bcm/continuo/internal/plan"
 	"github.com/continuo-bcm/continuo/internal/risk"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/sso"
 	"github.com/continuo-bcm/continuo/internal/store"
+	"github.com/continuo-bcm/continuo/internal/warning"
 	"github.com/continuo-bcm/continuo/internal/web"
 )
 
@@ -36,7 +42,9 @@ type Config struct {
 	BaseURL       string // public URL, for links in messages and SSO redirects
 	SecureCookies bool   // set the Secure flag on cookies (behind HTTPS)
 	PublicMetrics bool   // serve /metrics without authentication
+	PDFFont       string // CJK TrueType font (.ttf/.ttc) for PDF exports; empty: search the usual places
 	TimeZone      string // IANA name for times shown to people; "" is the system's
+	NotifySecret  string // signs acknowledgement links; empty: a secret generated once and kept in the database
 	OIDC          OIDCConfig
 }
 
@@ -90,6 +98,11 @@ type App struct {
 	Identity *identity.Service
 	Org      *org.Service
 	Risk     *risk.Service
+	Plan     *plan.Service
+	Notify   *notify.Service
+	BIA      *bia.Service
+	Warning  *warning.Service
+	Fonts    *document.LazyFonts
 	Location *time.Location // where times are shown: the organisation's time zone
 	Registry *prometheus.Registry
 	OIDC     *sso.Provider // nil unless single sign-on is configured
@@ -118,6 +131,16 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 	a.Org = org.NewService(db, db, a.Audit, clk)
 	a.Identity = identity.NewService(db, a.Org, db, a.Audit, clk)
 	a.Risk = risk.NewService(db, db, a.Audit, clk)
+	a.Plan = plan.NewService(db, db, a.Audit, clk)
+	a.Notify, err = notify.NewService(ctx, db, db, a.Audit, clk, notify.Config{BaseURL: cfg.BaseURL, Secret: cfg.NotifySecret,
+		Factories: channels.Builtin(), Log: log, Location: loc})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.BIA = bia.NewService(db, db, a.Audit, clk)
+	a.newWarnings()
+	a.Fonts = document.NewLazyFonts(cfg.PDFFont)
 	if cfg.OIDC.Enabled() {
 		a.OIDC, err = sso.New(ctx, sso.Config{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
 			RedirectURL: cfg.BaseURL + "/auth/oidc/callback"})
@@ -139,10 +162,10 @@ func (a *App) Close() error { return a.DB.Close() }
 func (a *App) Handler() (http.Handler, *server.Router, error) {
 	rt := server.NewRouter()
 	server.RegisterHealth(rt, a.DB, a.Registry, a.Config.PublicMetrics)
-	if err := api.Register(rt, api.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version}); err != nil {
+	if err := api.Register(rt, api.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Fonts: a.Fonts, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version}); err != nil {
 		return nil, nil, err
 	}
-	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
+	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
 		SecureCookies: a.Config.SecureCookies, BaseURL: a.Config.BaseURL, OIDC: a.OIDC, Location: a.Location}); err != nil {
 		return nil, nil, err
 	}
@@ -168,6 +191,16 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	go a.housekeeping(ctx)
+	go a.runWarnings(ctx)
+	// The notification dispatcher stops with the server and is waited
+	// for, so that no send is left unrecorded by a clean shutdown.
+	dctx, stopDispatch := context.WithCancel(ctx)
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		a.Notify.NewDispatcher().Run(dctx)
+	}()
+	defer func() { stopDispatch(); <-dispatched }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {

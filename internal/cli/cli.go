@@ -54,11 +54,12 @@ func Root(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	pf.StringVar(&o.cfg.DB, "db", "continuo.db", "database: a SQLite file path, or a postgres:// URL (env CONTINUO_DB)")
 	pf.StringVar(&o.cfg.TimeZone, "time-zone", "", "time zone for times shown to people, an IANA name such as Asia/Shanghai; default the system's (env CONTINUO_TIME_ZONE)")
 	pf.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error (env CONTINUO_LOG_LEVEL)")
+	pf.StringVar(&o.cfg.PDFFont, "pdf-font", "", "CJK TrueType font (.ttf or .ttc) for PDF exports; default: search the usual font directories (env CONTINUO_PDF_FONT)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		return applyEnv(cmd.Flags())
 	}
 	root.AddCommand(serveCmd(o), migrateCmd(o), demoCmd(o), versionCmd(o), userCmd(o), tokenCmd(o),
-		backupCmd(o), restoreCmd(o), auditCmd(o))
+		backupCmd(o), restoreCmd(o), auditCmd(o), planCmd(o), exportCmd(o))
 	return root
 }
 
@@ -130,6 +131,7 @@ func serveCmd(o *options) *cobra.Command {
 	f.StringVar(&o.cfg.BaseURL, "base-url", "", "public URL of this server, for links and single sign-on (env CONTINUO_BASE_URL)")
 	f.BoolVar(&o.cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure; set when served over HTTPS (env CONTINUO_SECURE_COOKIES)")
 	f.BoolVar(&o.cfg.PublicMetrics, "public-metrics", false, "serve /metrics without authentication (env CONTINUO_PUBLIC_METRICS)")
+	f.StringVar(&o.cfg.NotifySecret, "notify-secret", "", "secret signing acknowledgement links in notifications; default: generated once and kept in the database (env CONTINUO_NOTIFY_SECRET)")
 	f.StringVar(&o.cfg.OIDC.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL for single sign-on (env CONTINUO_OIDC_ISSUER)")
 	f.StringVar(&o.cfg.OIDC.ClientID, "oidc-client-id", "", "OpenID Connect client id (env CONTINUO_OIDC_CLIENT_ID)")
 	f.StringVar(&o.cfg.OIDC.ClientSecret, "oidc-client-secret", "", "OpenID Connect client secret (env CONTINUO_OIDC_CLIENT_SECRET)")

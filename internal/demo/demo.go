@@ -139,6 +139,18 @@ func Load(ctx context.Context, orgSvc *org.Service, ids *identity.Service, t tx.
 		if err := d.store(ctx, orgSvc, ids); err != nil {
 			return err
 		}
+		if err := loadRisks(ctx, orgSvc, t); err != nil {
+			return err
+		}
+		if err := loadBIA(ctx, orgSvc, t); err != nil {
+			return err
+		}
+		if err := loadWarnings(ctx, orgSvc, t); err != nil {
+			return err
+		}
+		if err := loadPlans(ctx, orgSvc, t); err != nil {
+			return err
+		}
 		loaded = true
 		return nil
 	})

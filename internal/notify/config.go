@@ -181,7 +181,7 @@ func (s *Service) TestChannel(ctx context.Context, id, personID int64, address s
 	}
 	t := texts[o.Lang]
 	o.Subject, o.Body, err = s.Templates.Render(DefaultTemplate, c.Kind, RenderData{Subject: t.Subject, Body: t.Body, Name: o.Name,
-		Lang: o.Lang, Source: o.Source, SentAt: o.SentAt.In(shanghai).Format("2006-01-02 15:04")})
+		Lang: o.Lang, Source: o.Source, SentAt: o.SentAt.In(s.cfg.Location).Format("2006-01-02 15:04")})
 	if err != nil {
 		return Receipt{}, err
 	}

@@ -486,7 +486,7 @@ func (d *Dispatcher) outgoing(m *Message, del *Delivery, now time.Time) (*Outgoi
 	var err error
 	o.Subject, o.Body, err = d.s.Templates.Render(m.Template, del.Kind, RenderData{Subject: t.Subject, Body: t.Body, Severity: m.Severity,
 		SeverityLabel: SeverityLabel(m.Severity, del.Lang), Source: m.Source, AckURL: o.AckURL, Name: del.Name, Lang: del.Lang,
-		SentAt: m.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), Data: m.Data})
+		SentAt: m.CreatedAt.In(d.s.cfg.Location).Format("2006-01-02 15:04"), Data: m.Data})
 	return o, err
 }
 

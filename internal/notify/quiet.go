@@ -6,14 +6,14 @@ import (
 )
 
 // quietUntil returns when the person's quiet hours containing t end, or
-// the zero time when t is not in quiet hours.
-func (p *Preference) quietUntil(t time.Time) time.Time {
+// the zero time when t is not in quiet hours. The hours are read in the
+// person's own time zone, or in loc when they have none.
+func (p *Preference) quietUntil(t time.Time, loc *time.Location) time.Time {
 	start, ok1 := minutesOf(p.QuietStart)
 	end, ok2 := minutesOf(p.QuietEnd)
 	if !ok1 || !ok2 || start == end {
 		return time.Time{}
 	}
-	loc := shanghai
 	if p.TimeZone != "" {
 		if l, err := time.LoadLocation(p.TimeZone); err == nil {
 			loc = l

@@ -32,6 +32,10 @@ type Config struct {
 	// Factories build the notifier of each channel kind.
 	Factories map[Kind]Factory
 	Log       *slog.Logger
+	// Location is the organisation's time zone: times in messages are
+	// written in it, and quiet hours of people without a time zone of
+	// their own are read in it. Default Asia/Shanghai.
+	Location *time.Location
 }
 
 // Service is the notification engine: channels, preferences, escalation
@@ -57,6 +61,9 @@ const secretSetting = "ack_secret"
 func NewService(ctx context.Context, s Store, t tx.Runner, a *audit.Log, c clock.Clock, cfg Config) (*Service, error) {
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = 7 * 24 * time.Hour
+	}
+	if cfg.Location == nil {
+		cfg.Location = shanghai
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -300,7 +307,7 @@ func (s *Service) deliveriesFor(m *Message, r *Recipient, holder int64, asked []
 	}
 	due := now
 	if !m.Severity.Critical() {
-		if until := r.Preference.quietUntil(now); !until.IsZero() {
+		if until := r.Preference.quietUntil(now, s.cfg.Location); !until.IsZero() {
 			due = until
 		}
 	}

@@ -113,6 +113,7 @@ func SeverityLabel(s Severity, lang string) string {
 	return zh[s]
 }
 
+// shanghai is the default time zone of messages when none is configured.
 var shanghai = func() *time.Location {
 	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
 		return l

@@ -190,7 +190,7 @@ var lifecycle = []navGroupDef{
 	}},
 	{"assess", []navDef{
 		{"risk_survey", "/soon/risk_survey", authz.OrgRead, true},
-		{"risks", "/soon/risks", authz.OrgRead, true},
+		{"risks", "/risks", authz.RiskRead, false},
 		{"bia", "/soon/bia", authz.OrgRead, true},
 	}},
 	{"plan", []navDef{{"plans", "/soon/plans", authz.OrgRead, true}}},

@@ -255,7 +255,7 @@ func TestPermissionsAndNavigation(t *testing.T) {
 		c.login("viewer")
 		r := c.get("/")
 		wantStatus(t, r, http.StatusOK)
-		mustContain(t, r.body, `href="/people"`, `href="/contacts"`, `href="/soon/risks"`)
+		mustContain(t, r.body, `href="/people"`, `href="/contacts"`, `href="/risks"`)
 		mustNotContain(t, r.body, `href="/admin/users"`, `href="/audit"`, `href="/people/new"`)
 		for _, path := range []string{"/admin/users", "/audit", "/people/new", "/org/new", "/teams/new", "/people/import"} {
 			r := c.get(path, "Accept-Language", "zh-CN")

@@ -12,13 +12,17 @@ import (
 
 	"github.com/continuo-bcm/continuo/internal/audit"
 	"github.com/continuo-bcm/continuo/internal/authz"
+	"github.com/continuo-bcm/continuo/internal/bia"
 	"github.com/continuo-bcm/continuo/internal/clock"
 	"github.com/continuo-bcm/continuo/internal/identity"
+	"github.com/continuo-bcm/continuo/internal/notify"
 	"github.com/continuo-bcm/continuo/internal/org"
+	"github.com/continuo-bcm/continuo/internal/plan"
 	"github.com/continuo-bcm/continuo/internal/risk"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/sso"
 	"github.com/continuo-bcm/continuo/internal/store"
+	"github.com/continuo-bcm/continuo/internal/warning"
 	"github.com/continuo-bcm/continuo/internal/web/assets"
 )
 
@@ -26,7 +30,11 @@ import (
 type Deps struct {
 	Org           *org.Service
 	Risk          *risk.Service
+	Plan          *plan.Service
+	BIA           *bia.Service
 	Identity      *identity.Service
+	Notify        *notify.Service // nil: acknowledgement links answer 404
+	Warning       *warning.Service
 	Audit         *audit.Log
 	DB            *store.DB
 	Clock         clock.Clock
@@ -86,6 +94,11 @@ func Register(rt *server.Router, d Deps) error {
 	rt.HandleFunc("POST /setup", public, h.setup)
 	rt.HandleFunc("POST /lang", public, h.switchLanguage)
 
+	// Acknowledgement links in notifications: the signed token is the
+	// proof, so no sign-in (GET shows, POST records).
+	rt.HandleFunc("GET /ack/{token}", public, h.showAck)
+	rt.HandleFunc("POST /ack/{token}", public, h.acknowledge)
+
 	// Lifecycle areas not built yet.
 	rt.HandleFunc("GET /soon/{area}", signedIn, h.showSoon)
 
@@ -134,6 +147,28 @@ func Register(rt *server.Router, d Deps) error {
 	rt.HandleFunc("POST /teams/{id}/members", teamsWrite, h.addMember)
 	rt.HandleFunc("GET /teams/{id}/members/{person}/edit", teamsWrite, h.editMember)
 	rt.HandleFunc("POST /teams/{id}/members/{person}/delete", teamsWrite, h.removeMember)
+
+	// Risk register: ranked list, form, assessments, heatmap.
+	riskRead := authz.Needs(authz.RiskRead)
+	riskWrite := authz.Needs(authz.RiskWrite)
+	rt.HandleFunc("GET /risks", riskRead, h.listRisks)
+	rt.HandleFunc("GET /risks/new", riskWrite, h.newRisk)
+	rt.HandleFunc("POST /risks", riskWrite, h.createRisk)
+	rt.HandleFunc("GET /risks/action-row", riskWrite, h.actionRowFragment)
+	rt.HandleFunc("GET /risks/heatmap", riskRead, h.showHeatmap)
+	rt.HandleFunc("GET /risks/export", riskRead, h.exportRisks)
+	rt.HandleFunc("GET /risks/import", riskWrite, h.showRiskImport)
+	rt.HandleFunc("POST /risks/import", riskWrite, h.importRisks)
+	rt.HandleFunc("GET /risks/import/template", riskWrite, h.riskTemplate)
+	rt.HandleFunc("GET /risks/{id}", riskRead, h.showRisk)
+	rt.HandleFunc("GET /risks/{id}/edit", riskWrite, h.editRisk)
+	rt.HandleFunc("POST /risks/{id}", riskWrite, h.updateRisk)
+	rt.HandleFunc("POST /risks/{id}/delete", riskWrite, h.deleteRisk)
+	rt.HandleFunc("POST /risks/{id}/assess", riskWrite, h.assessRisk)
+
+	// Plan generator wizard.
+	rt.HandleFunc("GET /plans/generate", authz.Needs(authz.PlanWrite), h.showPlanGenerator)
+	rt.HandleFunc("POST /plans/generate", authz.Needs(authz.PlanWrite), h.generatePlan)
 
 	// Emergency contact list.
 	rt.HandleFunc("GET /contacts", orgRead, h.showContacts)

@@ -1,0 +1,356 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/continuo-bcm/continuo/internal/app"
+	"github.com/continuo-bcm/continuo/internal/authz"
+	"github.com/continuo-bcm/continuo/internal/risk"
+	"github.com/continuo-bcm/continuo/internal/store/storetest"
+)
+
+// TestRiskBrowser drives the risk pages in a real browser: create a risk
+// through the form, rate it on the assessment grid, find it in its
+// heatmap cell (chart drawn, table counts), re-rate it and see it move to
+// the other cell, first in English, then in Chinese after switching the
+// language. Screenshots of the register, a risk and the heatmap go to
+// CONTINUO_SCREENSHOTS (or a temporary directory).
+//
+// A missing browser fails the test; CONTINUO_SKIP_BROWSER=1 skips it.
+func TestRiskBrowser(t *testing.T) {
+	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
+		t.Skip("CONTINUO_SKIP_BROWSER=1")
+	}
+	if _, err := os.Stat(chromiumPath()); err != nil {
+		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
+	}
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) { riskBrowserScenario(t, newEnv(t, engine, app.Config{})) })
+	}
+}
+
+func riskBrowserScenario(t *testing.T, e *env) {
+	shotDir := os.Getenv("CONTINUO_SCREENSHOTS")
+	if shotDir == "" {
+		shotDir = t.TempDir()
+	} else {
+		shotDir = filepath.Join(shotDir, "risk-"+filepath.Base(t.Name()))
+		if err := os.MkdirAll(shotDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.seedUser("admin", authz.Admin)
+	ops := e.seedUnit(e.root, "运营部", "Operations")
+	it := e.seedUnit(e.root, "信息技术部", "IT")
+	owner := e.seedPerson(ops, "李娜", "Li Na", "+86 138 0000 0012")
+	// A register to look at: other risks in other cells.
+	for i, s := range []struct {
+		title, en string
+		c         risk.Category
+		l, i      int
+		res       bool
+	}{
+		{"勒索软件攻击", "Ransomware attack", risk.CyberSecurity, 3, 5, true},
+		{"核心系统宕机", "Core system outage", risk.ITFailure, 3, 4, false},
+		{"主要承运商停运", "Main carrier stops service", risk.SupplyChain, 2, 4, true},
+		{"台风导致分拨中心停工", "Typhoon halts the hub", risk.NaturalDisaster, 3, 3, false},
+		{"负面舆情发酵", "Negative press spreads", risk.PublicOpinion, 2, 3, false},
+		{"叉车伤人", "Forklift injury", risk.SafetyAccident, 1, 4, false},
+	} {
+		unit := ops
+		if i < 2 {
+			unit = it
+		}
+		r := e.seedRisk(unit, s.title, s.en, s.c)
+		e.rate(r, risk.Inherent, "5x5", s.l, s.i)
+		if s.res {
+			e.rate(r, risk.Residual, "5x5", s.l-1, s.i-1)
+		}
+	}
+
+	ctx := newBrowser(t, 150*time.Second)
+
+	base := e.srv.URL
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	n := 0
+	shot := func(name string) {
+		t.Helper()
+		n++
+		for _, v := range []struct {
+			suffix string
+			vp     chromedp.Action[chromedp.Void]
+		}{
+			{"desktop", chromedp.EmulateViewport(1280, 900)},
+			{"phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)},
+		} {
+			do("viewport "+v.suffix, v.vp)
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {
+				t.Fatal(err)
+			}
+			// Charts redraw on resize after a short delay.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(r => setTimeout(() => r(true), 300))`, chromedp.EvalAwaitPromise)); err != nil {
+				t.Fatal(err)
+			}
+			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			if err := os.WriteFile(filepath.Join(shotDir, fmt.Sprintf("%02d-%s-%s.png", n, name, v.suffix)), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		do("viewport", chromedp.EmulateViewport(1280, 900))
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	want := func(step, text string, wants ...string) {
+		t.Helper()
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the page does not show %q; it shows:\n%s", step, w, text)
+			}
+		}
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+	poll := func(expr string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			return err
+		})
+	}
+	// cell reads the count of a heatmap cell from the table under the chart.
+	cell := func(l, i int) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
+			`document.querySelector('#risk-heat-table td[data-likelihood="%d"][data-impact="%d"]').getAttribute('data-count')`, l, i)))
+		if err != nil {
+			t.Fatalf("heatmap cell %d×%d: %v", l, i, err)
+		}
+		return s
+	}
+	// chartCount reads the count the drawn chart holds for a cell.
+	chartCount := func(l, i int) int {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`(() => {
+			const c = echarts.getInstanceByDom(document.getElementById('risk-heatmap-chart'));
+			const d = c.getOption().series[0].data.find(x => x.value[0] === %d && x.value[1] === %d);
+			return d ? d.value[2] : -1;
+		})()`, i-1, l-1)))
+		if err != nil {
+			t.Fatalf("chart cell %d×%d: %v", l, i, err)
+		}
+		return v
+	}
+
+	do("open the tab")
+	consoleCtx, stopConsole := context.WithCancel(ctx)
+	var (
+		consoleMu   sync.Mutex
+		consoleErrs []string
+		consoleDone = make(chan struct{})
+	)
+	go func() {
+		defer close(consoleDone)
+		for m, err := range chromedp.Console(consoleCtx) {
+			if err != nil {
+				return
+			}
+			if strings.Contains(m.Text, "status of 422") {
+				continue
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				consoleMu.Lock()
+				consoleErrs = append(consoleErrs, fmt.Sprintf("%s %s:%d %s", m.Type, m.URL, m.Line, m.Text))
+				consoleMu.Unlock()
+			}
+		}
+	}()
+	defer func() {
+		stopConsole()
+		<-consoleDone
+		consoleMu.Lock()
+		defer consoleMu.Unlock()
+		for _, m := range consoleErrs {
+			t.Errorf("browser console: %s", m)
+		}
+	}()
+
+	do("sign in",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(base+"/risks"),
+		chromedp.WaitVisible(css("#f-username")),
+		chromedp.SendKeys(css("#f-username"), "admin"),
+		chromedp.SendKeys(css("#f-password"), adminPassword),
+		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(css(`a[href="/risks/new"]`)),
+	)
+	want("register (en)", text("main"), "Risk register", "Ransomware attack", "Critical", "Cyber and information security")
+	shot("register")
+
+	// The live filter narrows the register without a page load.
+	do("filter by category",
+		// SetValue fires the change event the form listens to.
+		chromedp.SetValue(css("#risk-category"), string(risk.SupplyChain)),
+		poll(`document.querySelectorAll('#risk-results tbody tr').length === 1 && !document.querySelector('.htmx-request')`),
+	)
+	want("filtered register", text("#risk-results"), "Main carrier stops service")
+
+	do("create a risk",
+		chromedp.Navigate(base+"/risks/new"),
+		chromedp.WaitVisible(css("#f-title")),
+		chromedp.SendKeys(css("#f-title"), "仓库内涝"),
+		chromedp.SendKeys(css("#f-title_en"), "Warehouse flooding"),
+		chromedp.SetValue(css("#f-category"), string(risk.NaturalDisaster)),
+		chromedp.SetValue(css("#f-unit_id"), idStr(ops.ID)),
+		chromedp.SetValue(css("#f-owner_id"), idStr(owner.ID)),
+		chromedp.SendKeys(css("#f-cause"), "雨季暴雨，排水不畅"),
+		chromedp.SendKeys(css(`#action-rows input[name=action_description]`), "加高防洪墙"),
+		// A second action row comes from the server.
+		chromedp.Click(css(`button[hx-get="/risks/action-row"]`)),
+		chromedp.WaitVisible(css(`#action-rows .action-row:nth-child(2) input[name=action_description]`)),
+		chromedp.SendKeys(css(`#action-rows .action-row:nth-child(2) input[name=action_description]`), "购置抽水泵"),
+	)
+	shot("risk-form")
+	do("create a risk",
+		chromedp.Click(css(`form.risk-form button[type=submit]`)),
+		chromedp.WaitVisible(css(`#assess`)),
+	)
+	want("risk page", text("main"), "Warehouse flooding", "Natural disaster", "Li Na", "加高防洪墙", "购置抽水泵", "Not assessed")
+	stored, _, err := e.app.Risk.Risks(sys(), risk.Filter{Query: "Warehouse"})
+	if err != nil || len(stored) != 1 || len(stored[0].Actions) != 2 {
+		t.Fatalf("stored %+v %v", stored, err)
+	}
+	id := idStr(stored[0].ID)
+
+	// Rate it on the grid: likely (4) × catastrophic (5), critical.
+	do("rate inherent",
+		chromedp.SetValue(css("#f-kind"), "inherent"),
+		chromedp.SetValue(css("#f-matrix_id"), "5x5"),
+		chromedp.Click(css(`#assess input[name=cell][value="5x5:4:5"]`)),
+		poll(`document.querySelector('#assess input[value="5x5:4:5"]').closest('td').classList.contains('picked')`),
+		chromedp.Click(css(`#assess button[type=submit]`)),
+		chromedp.WaitVisible(css(`#history table`)),
+		poll(`document.querySelector('#risk-trend-chart canvas') !== null`),
+	)
+	want("rated", text("#ratings"), "Critical", "20")
+	shot("risk")
+
+	heatmap := func(step string) {
+		t.Helper()
+		do(step,
+			chromedp.Navigate(base+"/risks/heatmap?matrix=5x5&kind=inherent"),
+			chromedp.WaitVisible(css("#risk-heat-table")),
+			poll(`document.querySelector('#risk-heatmap-chart[data-ready] canvas') !== null`),
+		)
+	}
+	heatmap("heatmap")
+	if got := cell(4, 5); got != "1" {
+		t.Fatalf("cell likely × catastrophic holds %s risks, want 1", got)
+	}
+	if got := chartCount(4, 5); got != 1 {
+		t.Fatalf("the chart shows %d risks at likely × catastrophic, want 1", got)
+	}
+	shot("heatmap")
+	// A click on the chart's cell opens the register filtered to it.
+	xy, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+		const el = document.getElementById('risk-heatmap-chart');
+		el.scrollIntoView({block: 'center'});
+		const p = echarts.getInstanceByDom(el).convertToPixel({seriesIndex: 0}, [4, 3]);
+		const r = el.getBoundingClientRect();
+		return [r.left + p[0], r.top + p[1]];
+	})()`))
+	if err != nil || len(xy) != 2 {
+		t.Fatalf("chart cell position: %v %v", xy, err)
+	}
+	do("click through the chart",
+		chromedp.MouseClickXY(xy[0], xy[1]),
+		chromedp.WaitVisible(css(`.risk-cell-filter`)),
+	)
+	want("cell register", text("#risk-results"), "Warehouse flooding", "Likelihood Likely", "Impact Catastrophic")
+	if got := text("#risk-results tbody"); strings.Contains(got, "Ransomware") {
+		t.Errorf("the cell's register lists other risks:\n%s", got)
+	}
+	// The table's cell links to the same place.
+	do("click through the table",
+		chromedp.Navigate(base+"/risks/heatmap?matrix=5x5&kind=inherent"),
+		chromedp.WaitVisible(css("#risk-heat-table")),
+		chromedp.Click(css(`#risk-heat-table td[data-likelihood="3"][data-impact="5"] a`)),
+		chromedp.WaitVisible(css(`.risk-cell-filter`)),
+	)
+	want("cell register (table)", text("#risk-results"), "Ransomware attack", "Likelihood Possible", "Impact Catastrophic")
+
+	// Re-rate it (controls found weak: rated again) at unlikely (2) × minor (2).
+	do("re-rate",
+		chromedp.Navigate(base+"/risks/"+id+"#assess"),
+		chromedp.WaitVisible(css("#assess")),
+		chromedp.SetValue(css("#f-kind"), "inherent"),
+		chromedp.Click(css(`#assess input[name=cell][value="5x5:2:2"]`)),
+		chromedp.Click(css(`#assess button[type=submit]`)),
+		chromedp.WaitVisible(css(`#history tbody tr:nth-child(2)`)),
+	)
+	heatmap("heatmap after re-rating")
+	if a, b := cell(4, 5), cell(2, 2); a != "0" || b != "1" {
+		t.Fatalf("after re-rating: likely × catastrophic %s, unlikely × minor %s; want 0 and 1", a, b)
+	}
+	if a, b := chartCount(4, 5), chartCount(2, 2); a != 0 || b != 1 {
+		t.Fatalf("chart after re-rating: %d and %d; want 0 and 1", a, b)
+	}
+
+	// In Chinese: switch in the top bar, rate once more and see it move.
+	do("switch to Chinese",
+		chromedp.Click(css(`.topbar .lang-switch button[value="zh-CN"]`)),
+		chromedp.WaitVisible(css(`html[lang="zh-CN"] #risk-heat-table`)),
+	)
+	want("heatmap (zh)", text("main"), "风险热力图", "固有风险", "可能性", "影响程度", "各单位重点风险", "运营部", "仓库内涝")
+	do("re-rate in Chinese",
+		chromedp.Navigate(base+"/risks/"+id),
+		chromedp.WaitVisible(css("#assess")),
+		chromedp.SetValue(css("#f-kind"), "inherent"),
+		chromedp.Click(css(`#assess input[name=cell][value="5x5:5:3"]`)),
+		chromedp.Click(css(`#assess button[type=submit]`)),
+		chromedp.WaitVisible(css(`#history tbody tr:nth-child(3)`)),
+	)
+	want("risk (zh)", text("main"), "评估历史", "固有风险", "重大", "低", "评估已记录")
+	shot("risk-zh")
+	heatmap("heatmap (zh) after re-rating")
+	if a, b := cell(2, 2), cell(5, 3); a != "0" || b != "1" {
+		t.Fatalf("after re-rating in Chinese: unlikely × minor %s, almost certain × moderate %s; want 0 and 1", a, b)
+	}
+	shot("heatmap-zh")
+
+	// The residual view and the register in Chinese.
+	do("residual heatmap",
+		chromedp.Click(css(`.segmented input[value="residual"]`)),
+		chromedp.WaitVisible(css(`#heatmap[data-kind="residual"]`)),
+	)
+	if got := cell(2, 4); got != "1" {
+		t.Errorf("residual cell 2×4 holds %s, want 1 (ransomware)", got)
+	}
+	do("register (zh)", chromedp.Navigate(base+"/risks"), chromedp.WaitVisible(css("#risk-results table")))
+	want("register (zh)", text("main"), "风险登记册", "仓库内涝", "自然灾害", "重大")
+	shot("register-zh")
+	t.Logf("screenshots in %s", shotDir)
+}
