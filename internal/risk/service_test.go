@@ -3,6 +3,7 @@ package risk_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -600,6 +601,26 @@ func TestImportRisksChecksEveryItem(t *testing.T) {
 		entries, err := e.audit.List(e.sys, audit.Filter{Action: "risk.import"})
 		if err != nil || len(entries) != 2 {
 			t.Errorf("%d audit entries (%v)", len(entries), err)
+		}
+	})
+}
+
+func TestUnitWithRisksCannotBeDeleted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.risk(t, risk.Risk{Title: "分拨中心停电", Category: risk.Utilities, UnitID: e.west.ID})
+		if err := e.org.DeletePerson(e.sys, e.li.ID); err != nil {
+			t.Fatal(err)
+		}
+		err := e.org.DeleteUnit(e.sys, e.west.ID)
+		if errs.CodeOf(err) != errs.Conflict || !strings.Contains(err.Error(), "1 risks") {
+			t.Fatalf("delete a unit holding a risk: %v", err)
+		}
+		if err := e.risks.DeleteRisk(e.sys, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.org.DeleteUnit(e.sys, e.west.ID); err != nil {
+			t.Fatalf("delete the unit once its risk is gone: %v", err)
 		}
 	})
 }

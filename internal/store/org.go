@@ -161,6 +161,11 @@ func (db *DB) UnitInUse(ctx context.Context, id int64) (string, error) {
 		{"teams", "SELECT COUNT(*) FROM teams WHERE unit_id = ?"},
 		{"sites", "SELECT COUNT(*) FROM sites WHERE unit_id = ?"},
 		{"role grants", "SELECT COUNT(*) FROM user_grants WHERE unit_id = ?"},
+		{"risks", "SELECT COUNT(*) FROM risks WHERE unit_id = ?"},
+		{"business processes", "SELECT COUNT(*) FROM bia_processes WHERE unit_id = ?"},
+		{"BIA resources", "SELECT COUNT(*) FROM bia_resources WHERE unit_id = ?"},
+		{"plans", "SELECT COUNT(*) FROM plans WHERE unit_id = ?"},
+		{"warning indicators", "SELECT COUNT(*) FROM warning_indicators WHERE owner_unit_id = ?"},
 	}
 	var parts []string
 	for _, c := range checks {
