@@ -90,6 +90,7 @@ func Register(rt *server.Router, d Deps) (err error) {
 	h.registerBIA(a)
 	h.registerWarnings(a)
 	h.registerPlanExport(a)
+	h.registerRiskReport(a)
 	return nil
 }
 

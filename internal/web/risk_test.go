@@ -270,7 +270,17 @@ func TestRiskRegister(t *testing.T) {
 			t.Errorf("inherent heatmap counts wrong")
 		}
 		mustContain(t, r.body, html.EscapeString("/risks?impact=5&kind=inherent&likelihood=4&matrix=5x5"), "2 open risks rated",
-			"Top risks by unit", "Operations", "IT", "Ransomware attack")
+			"Top risks by unit", "Operations", "IT", "Ransomware attack", "Report (PDF)")
+		// The report link works with the session of the page.
+		link := regexp.MustCompile(`href="(/api/v1/risk-report\?format=docx[^"]*)"`).FindStringSubmatch(r.body)
+		if link == nil {
+			t.Fatalf("no report link on the heatmap page")
+		}
+		rep := c.get(html.UnescapeString(link[1]))
+		wantStatus(t, rep, http.StatusOK)
+		if !strings.HasPrefix(rep.body, "PK") {
+			t.Errorf("the report is not a DOCX: %.40q", rep.body)
+		}
 		hm := regexp.MustCompile(`(?s)<script type="application/json" id="risk-heatmap-data">(.*?)</script>`).FindStringSubmatch(r.body)
 		var chart struct {
 			Impacts []string `json:"impacts"`
