@@ -66,7 +66,7 @@ func TestCrashMidFanout(t *testing.T) {
 		t.Skip("in the child")
 	}
 	if testing.Short() {
-		t.Skip("starts a child process")
+		t.Skip("starts a child process; runs without -short (make test runs it)")
 	}
 	const people = 1200
 	path := filepath.Join(t.TempDir(), "crash.db")
