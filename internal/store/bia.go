@@ -164,20 +164,7 @@ func (db *DB) ProcessByCode(ctx context.Context, code string) (bia.Process, erro
 }
 
 func (db *DB) processes(ctx context.Context, where string, args ...any) ([]bia.Process, error) {
-	rows, err := db.query(ctx, "SELECT "+processCols+" FROM bia_processes"+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bia.Process
-	for rows.Next() {
-		p, err := scanProcess(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanProcess, "SELECT "+processCols+" FROM bia_processes"+where, args...)
 }
 
 // ProcessesByIDs returns the processes with the given ids that exist.
@@ -420,20 +407,7 @@ func (db *DB) ListDependencies(ctx context.Context, node string) ([]bia.Dependen
 		}
 		args = []any{r.ID, r.ID, r.ID}
 	}
-	rows, err := db.query(ctx, "SELECT "+dependencyCols+" FROM bia_dependencies"+where+" ORDER BY id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bia.Dependency
-	for rows.Next() {
-		d, err := scanDependency(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanDependency, "SELECT "+dependencyCols+" FROM bia_dependencies"+where+" ORDER BY id", args...)
 }
 
 // TransitiveDependents walks the dependencies backwards from node with a
@@ -775,20 +749,7 @@ func (db *DB) ListAnswers(ctx context.Context, f bia.AnswerFilter) ([]bia.Answer
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := db.query(ctx, "SELECT "+answerCols+" FROM bia_answers"+where+" ORDER BY id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bia.Answer
-	for rows.Next() {
-		a, err := scanAnswer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanAnswer, "SELECT "+answerCols+" FROM bia_answers"+where+" ORDER BY id", args...)
 }
 
 // AddAnswerEvent appends a step to an answer's history.

@@ -390,3 +390,24 @@ func (db *DB) Lock(ctx context.Context, name string) error {
 	_, err := db.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", name)
 	return err
 }
+
+// scanner is a row being read: *sql.Row or *sql.Rows.
+type scanner = interface{ Scan(...any) error }
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -84,20 +84,7 @@ func (db *DB) ChannelByID(ctx context.Context, id int64) (notify.ChannelConfig, 
 
 // ListChannels returns every channel configuration by id.
 func (db *DB) ListChannels(ctx context.Context) ([]notify.ChannelConfig, error) {
-	rows, err := db.query(ctx, "SELECT "+channelCols+" FROM notify_channels ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []notify.ChannelConfig
-	for rows.Next() {
-		c, err := scanChannel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanChannel, "SELECT "+channelCols+" FROM notify_channels ORDER BY id")
 }
 
 // ---- preferences and recipients ----
@@ -266,20 +253,7 @@ func (db *DB) PolicyByID(ctx context.Context, id int64) (notify.Policy, error) {
 
 // ListPolicies returns every escalation policy by name.
 func (db *DB) ListPolicies(ctx context.Context) ([]notify.Policy, error) {
-	rows, err := db.query(ctx, "SELECT "+policyCols+" FROM notify_policies ORDER BY name, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []notify.Policy
-	for rows.Next() {
-		p, err := scanPolicy(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanPolicy, "SELECT "+policyCols+" FROM notify_policies ORDER BY name, id")
 }
 
 // ---- messages ----
@@ -778,20 +752,7 @@ func (db *DB) CancelEscalations(ctx context.Context, messageID, holderID int64, 
 
 // ListEscalations returns the escalation timers of a message.
 func (db *DB) ListEscalations(ctx context.Context, messageID int64) ([]notify.Escalation, error) {
-	rows, err := db.query(ctx, "SELECT "+escalationCols+" FROM notify_escalations WHERE message_id = ? ORDER BY holder_id", messageID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []notify.Escalation
-	for rows.Next() {
-		e, err := scanEscalation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanEscalation, "SELECT "+escalationCols+" FROM notify_escalations WHERE message_id = ? ORDER BY holder_id", messageID)
 }
 
 // NextTimer returns the earliest time a pending escalation or an

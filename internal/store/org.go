@@ -222,20 +222,7 @@ func (db *DB) SiteByID(ctx context.Context, id int64) (org.Site, error) {
 
 // ListSites returns every site by name.
 func (db *DB) ListSites(ctx context.Context) ([]org.Site, error) {
-	rows, err := db.query(ctx, "SELECT "+siteCols+" FROM sites ORDER BY name, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []org.Site
-	for rows.Next() {
-		s, err := scanSite(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanSite, "SELECT "+siteCols+" FROM sites ORDER BY name, id")
 }
 
 // ---- people ----

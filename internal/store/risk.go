@@ -38,20 +38,7 @@ const matrixCols = "id, name, name_en, definition, builtin"
 
 // ListMatrices returns every assessment matrix in display order.
 func (db *DB) ListMatrices(ctx context.Context) ([]risk.Matrix, error) {
-	rows, err := db.query(ctx, "SELECT "+matrixCols+" FROM risk_matrices ORDER BY sort_order, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []risk.Matrix
-	for rows.Next() {
-		m, err := scanMatrix(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanMatrix, "SELECT "+matrixCols+" FROM risk_matrices ORDER BY sort_order, id")
 }
 
 // MatrixByID returns one assessment matrix.
