@@ -73,6 +73,45 @@ func newBrowser(t *testing.T, timeout time.Duration) context.Context {
 	return ctx
 }
 
+// failOnConsoleErrors collects the console errors of the tab in ctx (a
+// script failing, a CSP refusal) and returns a function that stops
+// collecting and fails the test with each of them. A rejected form answers
+// 422 on purpose and the browser logs it; that is not an error.
+func failOnConsoleErrors(t *testing.T, ctx context.Context) func() {
+	consoleCtx, stopConsole := context.WithCancel(ctx)
+	var (
+		consoleMu   sync.Mutex
+		consoleErrs []string
+		consoleDone = make(chan struct{})
+	)
+	go func() {
+		defer close(consoleDone)
+		for m, err := range chromedp.Console(consoleCtx) {
+			if err != nil {
+				return
+			}
+			if strings.Contains(m.Text, "status of 422") {
+				continue
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				consoleMu.Lock()
+				consoleErrs = append(consoleErrs, fmt.Sprintf("%s %s:%d %s", m.Type, m.URL, m.Line, m.Text))
+				consoleMu.Unlock()
+			}
+		}
+	}()
+	return func() {
+		t.Helper()
+		stopConsole()
+		<-consoleDone
+		consoleMu.Lock()
+		defer consoleMu.Unlock()
+		for _, m := range consoleErrs {
+			t.Errorf("browser console: %s", m)
+		}
+	}
+}
+
 func browserScenario(t *testing.T, e *env) {
 	shotDir := os.Getenv("CONTINUO_SCREENSHOTS")
 	if shotDir == "" {
@@ -160,38 +199,7 @@ func browserScenario(t *testing.T, e *env) {
 
 	// Every console error (a script failing, a CSP refusal) fails the test.
 	do("open the tab")
-	consoleCtx, stopConsole := context.WithCancel(ctx)
-	var (
-		consoleMu   sync.Mutex
-		consoleErrs []string
-		consoleDone = make(chan struct{})
-	)
-	go func() {
-		defer close(consoleDone)
-		for m, err := range chromedp.Console(consoleCtx) {
-			if err != nil {
-				return
-			}
-			// A rejected form answers 422 on purpose; the browser logs it.
-			if strings.Contains(m.Text, "status of 422") {
-				continue
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
-				consoleMu.Lock()
-				consoleErrs = append(consoleErrs, fmt.Sprintf("%s %s:%d %s", m.Type, m.URL, m.Line, m.Text))
-				consoleMu.Unlock()
-			}
-		}
-	}()
-	defer func() {
-		stopConsole()
-		<-consoleDone
-		consoleMu.Lock()
-		defer consoleMu.Unlock()
-		for _, m := range consoleErrs {
-			t.Errorf("browser console: %s", m)
-		}
-	}()
+	defer failOnConsoleErrors(t, ctx)()
 
 	do("sign in",
 		chromedp.EmulateViewport(1280, 900),

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -166,37 +165,7 @@ func riskBrowserScenario(t *testing.T, e *env) {
 	}
 
 	do("open the tab")
-	consoleCtx, stopConsole := context.WithCancel(ctx)
-	var (
-		consoleMu   sync.Mutex
-		consoleErrs []string
-		consoleDone = make(chan struct{})
-	)
-	go func() {
-		defer close(consoleDone)
-		for m, err := range chromedp.Console(consoleCtx) {
-			if err != nil {
-				return
-			}
-			if strings.Contains(m.Text, "status of 422") {
-				continue
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
-				consoleMu.Lock()
-				consoleErrs = append(consoleErrs, fmt.Sprintf("%s %s:%d %s", m.Type, m.URL, m.Line, m.Text))
-				consoleMu.Unlock()
-			}
-		}
-	}()
-	defer func() {
-		stopConsole()
-		<-consoleDone
-		consoleMu.Lock()
-		defer consoleMu.Unlock()
-		for _, m := range consoleErrs {
-			t.Errorf("browser console: %s", m)
-		}
-	}()
+	defer failOnConsoleErrors(t, ctx)()
 
 	do("sign in",
 		chromedp.EmulateViewport(1280, 900),
