@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/continuo-bcm/continuo/internal/errs"
@@ -39,6 +40,7 @@ type Dispatcher struct {
 	notifiers map[int64]cachedNotifier
 	limiters  map[int64]*limiter
 	messages  map[int64]*Message
+	rendered  map[renderKey]*renderedText
 }
 
 type cachedNotifier struct {
@@ -53,7 +55,8 @@ func (s *Service) NewDispatcher() *Dispatcher {
 	_, _ = rand.Read(b)
 	return &Dispatcher{s: s, Owner: "w-" + hex.EncodeToString(b), BatchSize: 200, Lease: 2 * time.Minute, Parallel: 32, Workers: 2,
 		MaxAttempts: 8, Backoff: DefaultBackoff, Poll: time.Second, Rand: mrand.Float64,
-		notifiers: map[int64]cachedNotifier{}, limiters: map[int64]*limiter{}, messages: map[int64]*Message{}}
+		notifiers: map[int64]cachedNotifier{}, limiters: map[int64]*limiter{}, messages: map[int64]*Message{},
+		rendered: map[renderKey]*renderedText{}}
 }
 
 // Stats counts what a pass did.
@@ -477,17 +480,192 @@ func (d *Dispatcher) deliverBatch(ctx context.Context) (Stats, int, error) {
 
 // outgoing renders a delivery for its channel.
 func (d *Dispatcher) outgoing(m *Message, del *Delivery, now time.Time) (*Outgoing, error) {
-	t := m.Text(del.Lang)
 	o := &Outgoing{DeliveryID: del.ID, IdempotencyKey: del.IdempotencyKey(), PersonID: del.PersonID, Name: del.Name, Address: del.Address,
 		Lang: del.Lang, Severity: m.Severity, Source: m.Source, MessageID: m.ID, SentAt: now}
 	if m.AckRequired {
 		o.AckURL = d.s.AckURL(del.ID, now)
 	}
 	var err error
-	o.Subject, o.Body, err = d.s.Templates.Render(m.Template, del.Kind, RenderData{Subject: t.Subject, Body: t.Body, Severity: m.Severity,
-		SeverityLabel: SeverityLabel(m.Severity, del.Lang), Source: m.Source, AckURL: o.AckURL, Name: del.Name, Lang: del.Lang,
-		SentAt: m.CreatedAt.In(d.s.cfg.Location).Format("2006-01-02 15:04"), Data: m.Data})
+	o.Subject, o.Body, err = d.render(m, del.Kind, del.Lang, del.Name, o.AckURL)
 	return o, err
+}
+
+func (d *Dispatcher) renderData(m *Message, lang, name, ackURL string) RenderData {
+	t := m.Text(lang)
+	return RenderData{Subject: t.Subject, Body: t.Body, Severity: m.Severity, SeverityLabel: SeverityLabel(m.Severity, lang),
+		Source: m.Source, AckURL: ackURL, Name: name, Lang: lang, SentAt: m.CreatedAt.In(d.s.cfg.Location).Format("2006-01-02 15:04"),
+		Data: m.Data}
+}
+
+// Rendering a message for each of its deliveries costs more than
+// everything else the engine does per delivery, yet only the recipient's
+// name and acknowledgement link differ between the deliveries of one
+// message, channel kind and language. So the dispatcher renders that text
+// once with placeholders in their place and substitutes them per
+// delivery. That gives exactly what rendering would only if the template
+// prints those values as they are ({{.Name}}) or tests that they are set
+// ({{if .AckURL}}), and the values are not empty; a template that does
+// anything else with them (their length, a comparison, a function, a
+// sub-template) has every delivery rendered on its own. As a second guard
+// the text is rendered with two different sets of placeholders, which
+// must differ only by the placeholders.
+
+// renderKey names the text shared by the deliveries of a message.
+type renderKey struct {
+	message int64
+	kind    Kind
+	lang    string
+	tpl     *tplPair // the template in use: one registered again is another key
+}
+
+// renderedText is that text, with placeholders; shared is false when the
+// template must be rendered per delivery.
+type renderedText struct {
+	subject, body string
+	shared        bool
+}
+
+const (
+	namePH, ackPH   = "\x00continuo-name\x00", "\x00continuo-ack\x00"
+	namePH2, ackPH2 = "\x00continuo-name-2\x00", "\x00continuo-ack-2\x00"
+)
+
+// substitutable reports whether a value can replace a placeholder and give
+// what rendering it would: not empty, and without the surrounding white
+// space that the render trims.
+func substitutable(v string) bool {
+	return v != "" && strings.TrimSpace(v) == v && !strings.Contains(v, "\x00")
+}
+
+// render returns the subject and body of a delivery.
+func (d *Dispatcher) render(m *Message, kind Kind, lang, name, ackURL string) (string, string, error) {
+	tpl := d.s.Templates.lookup(m.Template, kind, lang)
+	t := m.Text(lang)
+	if tpl == nil || !substitutable(name) || (ackURL != "" && !substitutable(ackURL)) || strings.Contains(t.Subject+t.Body, "\x00") {
+		return d.s.Templates.Render(m.Template, kind, d.renderData(m, lang, name, ackURL))
+	}
+	key := renderKey{message: m.ID, kind: kind, lang: lang, tpl: tpl}
+	d.mu.Lock()
+	rt, ok := d.rendered[key]
+	d.mu.Unlock()
+	if !ok {
+		rt = d.renderShared(m, kind, lang, ackURL != "")
+		d.mu.Lock()
+		if len(d.rendered) > 4000 {
+			clear(d.rendered)
+		}
+		d.rendered[key] = rt
+		d.mu.Unlock()
+	}
+	if !rt.shared {
+		return d.s.Templates.Render(m.Template, kind, d.renderData(m, lang, name, ackURL))
+	}
+	fill := func(s string) string {
+		s = strings.ReplaceAll(s, namePH, name)
+		if ackURL != "" {
+			s = strings.ReplaceAll(s, ackPH, ackURL)
+		}
+		return s
+	}
+	return fill(rt.subject), fill(rt.body), nil
+}
+
+// renderShared renders the text of a message for a channel kind and
+// language with placeholders, and checks that the placeholders can be
+// substituted.
+func (d *Dispatcher) renderShared(m *Message, kind Kind, lang string, ack bool) *renderedText {
+	if tpl := d.s.Templates.lookup(m.Template, kind, lang); tpl == nil ||
+		!recipientSafe(tpl.subject.Tree.Root) || !recipientSafe(tpl.body.Tree.Root) {
+		return &renderedText{}
+	}
+	a, b := ackPH, ackPH2
+	if !ack {
+		a, b = "", ""
+	}
+	s1, b1, err1 := d.s.Templates.Render(m.Template, kind, d.renderData(m, lang, namePH, a))
+	s2, b2, err2 := d.s.Templates.Render(m.Template, kind, d.renderData(m, lang, namePH2, b))
+	if err1 != nil || err2 != nil {
+		return &renderedText{} // rendered per delivery, which reports the error
+	}
+	swap := strings.NewReplacer(namePH, namePH2, ackPH, ackPH2)
+	if swap.Replace(s1) != s2 || swap.Replace(b1) != b2 {
+		return &renderedText{}
+	}
+	return &renderedText{subject: s1, body: b1, shared: true}
+}
+
+// recipientSafe reports whether a template uses the recipient's values
+// only by printing them ({{.Name}}, {{.AckURL}}) or testing them
+// ({{if .Name}}), so that a text rendered with placeholders for them can be
+// filled in. It is conservative: any use of dot itself, of $, or of a
+// sub-template counts as unsafe.
+func recipientSafe(n parse.Node) bool {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return true
+		}
+		for _, c := range n.Nodes {
+			if !recipientSafe(c) {
+				return false
+			}
+		}
+		return true
+	case *parse.TextNode, *parse.CommentNode, *parse.BreakNode, *parse.ContinueNode:
+		return true
+	case *parse.ActionNode:
+		return recipientField(n.Pipe) || !mentionsRecipient(n.Pipe)
+	case *parse.IfNode:
+		return (recipientField(n.Pipe) || !mentionsRecipient(n.Pipe)) && recipientSafe(n.List) && recipientSafe(n.ElseList)
+	case *parse.RangeNode:
+		return !mentionsRecipient(n.Pipe) && recipientSafe(n.List) && recipientSafe(n.ElseList)
+	case *parse.WithNode:
+		return !mentionsRecipient(n.Pipe) && recipientSafe(n.List) && recipientSafe(n.ElseList)
+	}
+	return false
+}
+
+// recipientField reports whether a pipeline is just .Name or .AckURL.
+func recipientField(p *parse.PipeNode) bool {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
+	return ok && len(f.Ident) == 1 && (f.Ident[0] == "Name" || f.Ident[0] == "AckURL")
+}
+
+// mentionsRecipient reports whether a node may read the recipient's values.
+func mentionsRecipient(n parse.Node) bool {
+	switch n := n.(type) {
+	case nil:
+		return false
+	case *parse.PipeNode:
+		if n == nil {
+			return false
+		}
+		for _, c := range n.Cmds {
+			if mentionsRecipient(c) {
+				return true
+			}
+		}
+		return false
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			if mentionsRecipient(a) {
+				return true
+			}
+		}
+		return false
+	case *parse.FieldNode:
+		return n.Ident[0] == "Name" || n.Ident[0] == "AckURL"
+	case *parse.ChainNode:
+		return mentionsRecipient(n.Node)
+	case *parse.DotNode, *parse.VariableNode:
+		return true
+	case *parse.IdentifierNode, *parse.StringNode, *parse.NumberNode, *parse.BoolNode, *parse.NilNode:
+		return false
+	}
+	return true
 }
 
 var urlQueryRe = regexp.MustCompile(`(https?://[^\s"?]+)\?[^\s"]*`)

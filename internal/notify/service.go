@@ -174,7 +174,9 @@ func (s *Service) Send(ctx context.Context, m Message) (Message, bool, error) {
 	if err != nil {
 		return Message{}, false, err
 	}
-	s.wake()
+	// Inside the caller's transaction the message is not visible to the
+	// dispatchers until it commits: wake them then.
+	tx.AfterCommit(ctx, s.wake)
 	return m, created, nil
 }
 

@@ -23,6 +23,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/continuo-bcm/continuo/internal/errs"
+	"github.com/continuo-bcm/continuo/internal/tx"
 )
 
 // Engine names a storage engine.
@@ -53,6 +54,9 @@ type DB struct {
 	// which cannot prepare while it is held; pgx caches statements itself.
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+	// wstmts are statements prepared on the SQLite write connection, for
+	// the hot writes of the notification engine (see writeStmt).
+	wstmts map[string]*sql.Stmt
 }
 
 // maxStmts bounds the statement cache; queries beyond it (long IN lists of
@@ -135,7 +139,10 @@ func (db *DB) Close() error {
 	for _, st := range db.stmts {
 		_ = st.Close()
 	}
-	db.stmts = nil
+	for _, st := range db.wstmts {
+		_ = st.Close()
+	}
+	db.stmts, db.wstmts = nil, nil
 	db.stmtMu.Unlock()
 	err := db.write.Close()
 	if db.read != db.write {
@@ -169,6 +176,7 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	ctx, runHooks := tx.WithCommitHooks(ctx)
 	defer func() {
 		if p := recover(); p != nil {
 			_ = t.Rollback()
@@ -180,7 +188,9 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err
 		}
 		if cerr := t.Commit(); cerr != nil {
 			err = mapErr(cerr)
+			return
 		}
+		runHooks()
 	}()
 	return fn(context.WithValue(ctx, txKey{}, t))
 }
@@ -228,6 +238,47 @@ func (db *DB) rebind(query string) string {
 	out := b.String()
 	db.rebound.Store(query, out)
 	return out
+}
+
+// writeStmt returns a statement prepared once on the SQLite write
+// connection, or nil on PostgreSQL (pgx caches statements itself). Outside
+// a transaction it prepares the statement on first use; inside one it can
+// only hand out a statement prepared before (the transaction holds the
+// single write connection, so preparing would wait for itself), bound to
+// the transaction, and returns nil otherwise. Callers run the query
+// unprepared when it returns nil.
+func (db *DB) writeStmt(ctx context.Context, query string) *sql.Stmt {
+	if db.engine != SQLite {
+		return nil
+	}
+	t, inTx := ctx.Value(txKey{}).(*sql.Tx)
+	db.stmtMu.Lock()
+	st, ok := db.wstmts[query]
+	db.stmtMu.Unlock()
+	if inTx {
+		if !ok {
+			return nil
+		}
+		return t.StmtContext(ctx, st)
+	}
+	if ok {
+		return st
+	}
+	st, err := db.write.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil // run unprepared; the query reports the error
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if prev, ok := db.wstmts[query]; ok {
+		_ = st.Close()
+		return prev
+	}
+	if db.wstmts == nil {
+		db.wstmts = map[string]*sql.Stmt{}
+	}
+	db.wstmts[query] = st
+	return st
 }
 
 // prepared returns the cached read statement for query, or nil when the

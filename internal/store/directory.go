@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -21,18 +22,36 @@ import (
 // current revision and, when it moved, loads only the rows stamped after the
 // revision it has. Writers serialise on the directory_rev row, so revisions
 // become visible in order and none is skipped.
+//
+// The rows of the people on the pages asked for are kept too, up to
+// maxCachedPeople, each with the revision it was loaded at: a row is used
+// while the index still has that revision for the person, so a change
+// from any process makes it be loaded again.
 type directory struct {
 	mu      sync.RWMutex
 	loaded  bool
 	rev     int64
 	entries []dirEntry // sorted by id
+
+	rowsMu sync.Mutex
+	rows   map[int64]cachedPerson
 }
 
 type dirEntry struct {
 	id, unitID, siteID int64
+	rev                int64
 	active             bool
 	text               string
 }
+
+type cachedPerson struct {
+	rev int64
+	p   org.Person
+}
+
+// maxCachedPeople bounds the rows kept (about 400 bytes each): the pages
+// people look at again and again, not the whole directory.
+const maxCachedPeople = 25_000
 
 // bumpDirectory advances the directory revision inside the transaction in
 // ctx and returns the new revision to stamp on the changed row.
@@ -82,6 +101,7 @@ func (d *directory) sync(ctx context.Context, db *DB) error {
 			rows.Close()
 			return err
 		}
+		c.entry.rev = c.rev
 		changes = append(changes, c)
 	}
 	rows.Close()
@@ -122,6 +142,9 @@ func (d *directory) sync(ctx context.Context, db *DB) error {
 			switch {
 			case c.deleted && found:
 				d.entries = slices.Delete(d.entries, i, i+1)
+				d.rowsMu.Lock()
+				delete(d.rows, c.entry.id)
+				d.rowsMu.Unlock()
 			case !c.deleted && found:
 				d.entries[i] = c.entry
 			case !c.deleted:
@@ -144,11 +167,64 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
+// cached returns the kept rows of the people of a page whose revision is
+// still rev, and the ids of the others.
+func (d *directory) cached(ids, revs []int64) (map[int64]org.Person, []int64) {
+	out := make(map[int64]org.Person, len(ids))
+	var missing []int64
+	d.rowsMu.Lock()
+	defer d.rowsMu.Unlock()
+	for i, id := range ids {
+		if c, ok := d.rows[id]; ok && c.rev == revs[i] {
+			out[id] = detached(c.p)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return out, missing
+}
+
+// keep stores loaded rows with the revision the index has for them. A row
+// loaded after a change the index has not seen yet is kept under the
+// older revision: the next sync moves the revision on and the row is
+// loaded again.
+func (d *directory) keep(ps map[int64]org.Person, ids, revs []int64) {
+	d.rowsMu.Lock()
+	defer d.rowsMu.Unlock()
+	if d.rows == nil {
+		d.rows = make(map[int64]cachedPerson)
+	}
+	for i, id := range ids {
+		p, ok := ps[id]
+		if !ok {
+			continue
+		}
+		if _, kept := d.rows[id]; !kept && len(d.rows) >= maxCachedPeople {
+			for evict := range d.rows { // any one: map order is random
+				delete(d.rows, evict)
+				break
+			}
+		}
+		d.rows[id] = cachedPerson{rev: revs[i], p: detached(p)}
+	}
+}
+
+// detached copies what a person shares through pointers, so that a caller
+// changing its copy cannot change the kept row.
+func detached(p org.Person) org.Person {
+	p.Contacts = slices.Clone(p.Contacts)
+	if p.SiteID != nil {
+		site := *p.SiteID
+		p.SiteID = &site
+	}
+	return p
+}
+
 // find returns the ids of one page of matching people, in id order, and
 // how many match in all.
 // units, when not nil, is indexed by unit id: true for the units whose
 // people are wanted.
-func (d *directory) find(query string, units []bool, f org.PeopleFilter) ([]int64, int) {
+func (d *directory) find(query string, units []bool, f org.PeopleFilter) (ids, revs []int64, total int) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	start := 0
@@ -159,17 +235,15 @@ func (d *directory) find(query string, units []bool, f org.PeopleFilter) ([]int6
 	if f.AfterID > 0 {
 		skip = 0
 	}
-	var ids []int64
 	if query == "" && units == nil && f.SiteID == 0 && f.Active == nil {
 		// The whole directory: the page is a slice of the index.
 		from := min(start+skip, len(d.entries))
 		to := min(from+f.Limit, len(d.entries))
 		for _, e := range d.entries[from:to] {
-			ids = append(ids, e.id)
+			ids, revs = append(ids, e.id), append(revs, e.rev)
 		}
-		return ids, len(d.entries)
+		return ids, revs, len(d.entries)
 	}
-	total := 0
 	match := func(e *dirEntry) bool {
 		return (units == nil || (e.unitID < int64(len(units)) && units[e.unitID])) &&
 			(f.SiteID == 0 || e.siteID == f.SiteID) &&
@@ -191,10 +265,10 @@ func (d *directory) find(query string, units []bool, f org.PeopleFilter) ([]int6
 			continue
 		}
 		if len(ids) < f.Limit {
-			ids = append(ids, e.id)
+			ids, revs = append(ids, e.id), append(revs, e.rev)
 		}
 	}
-	return ids, total
+	return ids, revs, total
 }
 
 // subtreeUnits returns the ids of a unit and everything below it, as a
@@ -240,10 +314,15 @@ func (db *DB) listPeopleIndexed(ctx context.Context, f org.PeopleFilter) ([]org.
 			return nil, 0, err
 		}
 	}
-	ids, total := db.dir.find(strings.ToLower(f.Query), units, f)
-	byID, err := db.PeopleByIDs(ctx, ids)
-	if err != nil {
-		return nil, 0, err
+	ids, revs, total := db.dir.find(strings.ToLower(f.Query), units, f)
+	byID, missing := db.dir.cached(ids, revs)
+	if len(missing) > 0 {
+		loaded, err := db.PeopleByIDs(ctx, missing)
+		if err != nil {
+			return nil, 0, err
+		}
+		db.dir.keep(loaded, ids, revs)
+		maps.Copy(byID, loaded)
 	}
 	out := make([]org.Person, 0, len(ids))
 	for _, id := range ids {

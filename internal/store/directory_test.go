@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -121,6 +122,10 @@ func TestDirectoryIndexMatchesSQL(t *testing.T) {
 					}
 					if gotN != wantN || !slices.Equal(ids(got), ids(want)) {
 						t.Fatalf("step %d filter %+v: index %v (%d), SQL %v (%d)", step, f, ids(got), gotN, ids(want), wantN)
+					}
+					// The rows too: a kept row must never outlive a change.
+					if len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+						t.Fatalf("step %d filter %+v: rows differ:\n index %+v\n   SQL %+v", step, f, got, want)
 					}
 				}
 			}

@@ -407,24 +407,46 @@ func scanDelivery(sc interface{ Scan(...any) error }, extra ...any) (notify.Deli
 }
 
 // InsertDeliveries stores the deliveries whose dedup key is new, many rows
-// per statement, and returns how many it stored.
+// per statement, and returns how many it stored. On SQLite the statement
+// of a full chunk is prepared once per call (a fan-out inserts hundreds of
+// chunks, and parsing a 60-row insert costs as much as running it).
 func (db *DB) InsertDeliveries(ctx context.Context, ds []notify.Delivery) (int, error) {
 	const cols = 16
 	const per = 60 // rows per statement: 960 parameters, under every engine's limit
+	text := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`INSERT INTO notify_deliveries (message_id, person_id, holder_id, name, lang, channel_id, kind, address, step, dedup_key,
+			state, attempts, next_attempt_at, last_error, created_at, updated_at) VALUES `)
+		row := "(" + placeholders(cols) + ")"
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+		}
+		b.WriteString(" ON CONFLICT (dedup_key) DO NOTHING")
+		return b.String()
+	}
+	var full *sql.Stmt
+	if db.engine == SQLite && len(ds) >= 2*per {
+		st, err := db.w(ctx).(interface {
+			PrepareContext(context.Context, string) (*sql.Stmt, error)
+		}).PrepareContext(ctx, text(per))
+		if err != nil {
+			return 0, mapErr(err)
+		}
+		defer st.Close()
+		full = st
+	}
 	total := 0
+	args := make([]any, 0, per*cols)
 	for len(ds) > 0 {
 		n := min(len(ds), per)
 		batch := ds[:n]
 		ds = ds[n:]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO notify_deliveries (message_id, person_id, holder_id, name, lang, channel_id, kind, address, step, dedup_key,
-			state, attempts, next_attempt_at, last_error, created_at, updated_at) VALUES `)
-		args := make([]any, 0, n*cols)
-		for i, d := range batch {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + placeholders(cols) + ")")
+		args = args[:0]
+		for i := range batch {
+			d := &batch[i]
 			var channel any
 			if d.ChannelID != 0 {
 				channel = d.ChannelID
@@ -432,8 +454,14 @@ func (db *DB) InsertDeliveries(ctx context.Context, ds []notify.Delivery) (int, 
 			args = append(args, d.MessageID, d.PersonID, d.HolderID, d.Name, d.Lang, channel, d.Kind, d.Address, d.Step, d.DedupKey,
 				d.State, d.Attempts, d.NextAttemptAt.UTC(), d.LastError, d.CreatedAt.UTC(), d.UpdatedAt.UTC())
 		}
-		b.WriteString(" ON CONFLICT (dedup_key) DO NOTHING")
-		res, err := db.exec(ctx, b.String(), args...)
+		var res sql.Result
+		var err error
+		if n == per && full != nil {
+			res, err = full.ExecContext(ctx, args...)
+			err = mapErr(err)
+		} else {
+			res, err = db.exec(ctx, text(n), args...)
+		}
 		if err != nil {
 			return total, err
 		}
@@ -446,29 +474,62 @@ func (db *DB) InsertDeliveries(ctx context.Context, ds []notify.Delivery) (int, 
 	return total, nil
 }
 
+// claimCols are the columns a claimed delivery is sent with: no
+// timestamps, whose parsing cost more than the rest of the claim.
+const claimCols = `id, message_id, person_id, holder_id, name, lang, channel_id, kind, address, step, dedup_key, state, attempts`
+
 // ClaimDeliveries leases queued deliveries that are due and not leased,
-// counting an attempt for each.
+// counting an attempt for each. The deliveries carry what sending them
+// needs (ids, recipient, channel, step, dedup key, state, attempts) and
+// their new lease, not their other timestamps nor their last error. On
+// SQLite the claim is one statement prepared once on the write
+// connection.
 func (db *DB) ClaimDeliveries(ctx context.Context, owner string, now, until time.Time, limit int) ([]notify.Delivery, error) {
-	var out []notify.Delivery
-	err := db.InTx(ctx, func(ctx context.Context) error {
-		rows, err := db.query(ctx, `UPDATE notify_deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM notify_deliveries WHERE state = 'queued' AND next_attempt_at <= ?
-				AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`+db.skipLocked()+`)
-			RETURNING `+deliveryReturning, owner, until.UTC(), now.UTC(), now.UTC(), limit)
+	const q = `UPDATE notify_deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM notify_deliveries WHERE state = 'queued' AND next_attempt_at <= ?
+			AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?%s)
+		RETURNING ` + claimCols
+	query := fmt.Sprintf(q, db.skipLocked())
+	until = until.UTC()
+	out := make([]notify.Delivery, 0, max(0, min(limit, 1000)))
+	claim := func(ctx context.Context) error {
+		args := []any{owner, until, now.UTC(), now.UTC(), limit}
+		var rows *sql.Rows
+		var err error
+		if st := db.writeStmt(ctx, query); st != nil {
+			rows, err = st.QueryContext(ctx, args...)
+		} else {
+			rows, err = db.w(ctx).QueryContext(ctx, db.rebind(query), args...)
+		}
 		if err != nil {
-			return err
+			return mapErr(err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			d, err := scanDelivery(rows)
-			if err != nil {
+			var d notify.Delivery
+			var channel sql.NullInt64
+			if err := rows.Scan(&d.ID, &d.MessageID, &d.PersonID, &d.HolderID, &d.Name, &d.Lang, &channel, &d.Kind, &d.Address, &d.Step,
+				&d.DedupKey, &d.State, &d.Attempts); err != nil {
 				return err
 			}
+			d.ChannelID = channel.Int64
+			d.LeaseOwner, d.LeaseUntil = owner, &until
 			out = append(out, d)
 		}
 		return rows.Err()
-	})
-	return out, err
+	}
+	var err error
+	if _, inTx := ctx.Value(txKey{}).(*sql.Tx); inTx || db.engine != SQLite {
+		err = db.InTx(ctx, claim)
+	} else {
+		// One statement is atomic on its own; outside a transaction it
+		// runs prepared.
+		err = claim(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // RecordOutcomes stores what happened to deliveries leased by owner. A
