@@ -32,6 +32,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/org"
 	"github.com/continuo-bcm/continuo/internal/plan"
 	"github.com/continuo-bcm/continuo/internal/risk"
+	"github.com/continuo-bcm/continuo/internal/risksurvey"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/store"
 	"github.com/continuo-bcm/continuo/internal/warning"
@@ -49,6 +50,7 @@ type Deps struct {
 	Identity *identity.Service
 	Notify   *notify.Service     // nil: no notification routes
 	Warning  *warning.Service    // nil: no warning routes
+	Survey   *risksurvey.Service // nil: no risk survey routes
 	Fonts    *document.LazyFonts // PDF exports; nil: searched for on the first PDF export
 	Audit    *audit.Log
 	DB       *store.DB // transactions for imports
@@ -91,6 +93,7 @@ func Register(rt *server.Router, d Deps) (err error) {
 	h.registerWarnings(a)
 	h.registerPlanExport(a)
 	h.registerRiskReport(a)
+	h.registerRiskSurveys(a)
 	return nil
 }
 

@@ -103,6 +103,7 @@ const maxExport = 100_000
 func (h *handlers) registerRisks(api huma.API) {
 	tags := []string{"risks"}
 	read, write := authz.Needs(authz.RiskRead), authz.Needs(authz.RiskWrite)
+	h.registerRiskMatrices(api)
 
 	register(api, read, huma.Operation{
 		OperationID: "list-risk-matrices", Method: http.MethodGet, Path: "/risk-matrices", Tags: tags,
@@ -242,10 +243,11 @@ func (h *handlers) registerRisks(api huma.API) {
 		Description: "For every unit of the subtree that has open risks: how many, and its n highest ranked assessed ones. " +
 			"Units in tree order; each unit counts its own risks, not those of the units under it.",
 	}, func(ctx context.Context, in *struct {
-		UnitID int64 `query:"unit_id" minimum:"0" doc:"the root of the subtree; default the whole organisation"`
-		N      int   `query:"n" default:"5" minimum:"1" maximum:"50" doc:"risks per unit"`
+		UnitID   int64  `query:"unit_id" minimum:"0" doc:"the root of the subtree; default the whole organisation"`
+		Category string `query:"category" doc:"only risks of this category"`
+		N        int    `query:"n" default:"5" minimum:"1" maximum:"50" doc:"risks per unit"`
 	}) (*out[items[risk.UnitTop]], error) {
-		top, err := h.d.Risk.TopRisks(ctx, risk.TopQuery{UnitID: in.UnitID, N: in.N})
+		top, err := h.d.Risk.TopRisks(ctx, risk.TopQuery{UnitID: in.UnitID, Category: risk.Category(in.Category), N: in.N})
 		if err != nil {
 			return nil, inQuery(err)
 		}

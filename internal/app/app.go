@@ -25,6 +25,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/org"
 	"github.com/continuo-bcm/continuo/internal/plan"
 	"github.com/continuo-bcm/continuo/internal/risk"
+	"github.com/continuo-bcm/continuo/internal/risksurvey"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/sso"
 	"github.com/continuo-bcm/continuo/internal/store"
@@ -102,6 +103,7 @@ type App struct {
 	Notify   *notify.Service
 	BIA      *bia.Service
 	Warning  *warning.Service
+	Survey   *risksurvey.Service
 	Fonts    *document.LazyFonts
 	Location *time.Location // where times are shown: the organisation's time zone
 	Registry *prometheus.Registry
@@ -140,6 +142,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 	}
 	a.BIA = bia.NewService(db, db, a.Audit, clk)
 	a.newWarnings()
+	a.newSurveys()
 	a.Fonts = document.NewLazyFonts(cfg.PDFFont)
 	if cfg.OIDC.Enabled() {
 		a.OIDC, err = sso.New(ctx, sso.Config{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
@@ -162,10 +165,10 @@ func (a *App) Close() error { return a.DB.Close() }
 func (a *App) Handler() (http.Handler, *server.Router, error) {
 	rt := server.NewRouter()
 	server.RegisterHealth(rt, a.DB, a.Registry, a.Config.PublicMetrics)
-	if err := api.Register(rt, api.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Fonts: a.Fonts, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version}); err != nil {
+	if err := api.Register(rt, api.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Survey: a.Survey, Fonts: a.Fonts, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version}); err != nil {
 		return nil, nil, err
 	}
-	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
+	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Survey: a.Survey, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
 		SecureCookies: a.Config.SecureCookies, BaseURL: a.Config.BaseURL, OIDC: a.OIDC, Location: a.Location}); err != nil {
 		return nil, nil, err
 	}
@@ -192,6 +195,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	go a.housekeeping(ctx)
 	go a.runWarnings(ctx)
+	go a.runSurveyReminders(ctx)
 	// The notification dispatcher stops with the server and is waited
 	// for, so that no send is left unrecorded by a clean shutdown.
 	dctx, stopDispatch := context.WithCancel(ctx)

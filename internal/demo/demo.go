@@ -142,6 +142,9 @@ func Load(ctx context.Context, orgSvc *org.Service, ids *identity.Service, t tx.
 		if err := loadRisks(ctx, orgSvc, t); err != nil {
 			return err
 		}
+		if err := loadSurvey(ctx, orgSvc, t); err != nil {
+			return err
+		}
 		if err := loadBIA(ctx, orgSvc, t); err != nil {
 			return err
 		}

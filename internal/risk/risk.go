@@ -305,8 +305,9 @@ type Heatmap struct {
 
 // TopQuery selects the top risks of each org unit of a subtree.
 type TopQuery struct {
-	UnitID int64 // the root of the subtree; 0 for the whole organisation
-	N      int   // risks per unit; 0 means 5, at most 50
+	UnitID   int64    // the root of the subtree; 0 for the whole organisation
+	Category Category // "" for all; otherwise only risks of this category
+	N        int      // risks per unit; 0 means 5, at most 50
 }
 
 // UnitTop is the highest ranked open risks of one org unit (its own
@@ -333,6 +334,12 @@ type ImportItem struct {
 type Store interface {
 	ListMatrices(ctx context.Context) ([]Matrix, error)
 	MatrixByID(ctx context.Context, id string) (Matrix, error)
+	CreateMatrix(ctx context.Context, m *Matrix) error
+	UpdateMatrix(ctx context.Context, m *Matrix) error
+	DeleteMatrix(ctx context.Context, id string) error
+	// MatrixUses counts the ratings, assessments and survey campaigns made
+	// on a matrix.
+	MatrixUses(ctx context.Context, id string) (int, error)
 
 	CreateRisk(ctx context.Context, r *Risk) error
 	// UpdateRisk stores the register fields; ratings change only through
@@ -361,6 +368,10 @@ type Store interface {
 	// TopRisks returns, for every unit of the subtree that has open
 	// risks, its highest ranked assessed ones, units in tree order.
 	TopRisks(ctx context.Context, q TopQuery) ([]UnitTop, error)
+
+	// KnownProcesses returns which of the ids are business processes of
+	// the business impact analysis.
+	KnownProcesses(ctx context.Context, ids []int64) (map[int64]bool, error)
 
 	UnitByID(ctx context.Context, id int64) (org.Unit, error)
 	PeopleByIDs(ctx context.Context, ids []int64) (map[int64]org.Person, error)

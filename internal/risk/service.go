@@ -130,6 +130,9 @@ func (s *Service) SaveRisk(ctx context.Context, r Risk) (Risk, error) {
 		if err := s.checkPeople(ctx, &r); err != nil {
 			return err
 		}
+		if err := s.checkProcesses(ctx, r.ProcessIDs); err != nil {
+			return err
+		}
 		if r.Code != "" {
 			other, err := s.store.RiskByCode(ctx, r.Code)
 			if err == nil && other.ID != r.ID {
@@ -198,6 +201,25 @@ func (s *Service) checkPeople(ctx context.Context, r *Risk) error {
 			if _, ok := known[*a.OwnerID]; !ok {
 				v.Add("actions["+strconv.Itoa(i)+"].owner_id", "no person with id %d", *a.OwnerID)
 			}
+		}
+	}
+	return v.Err()
+}
+
+// checkProcesses makes sure the affected processes are processes of the
+// business impact analysis.
+func (s *Service) checkProcesses(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	known, err := s.store.KnownProcesses(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var v errs.Validation
+	for i, id := range ids {
+		if !known[id] {
+			v.Add("process_ids["+strconv.Itoa(i)+"]", "no process with id %d", id)
 		}
 	}
 	return v.Err()
@@ -381,6 +403,9 @@ func (s *Service) TopRisks(ctx context.Context, q TopQuery) ([]UnitTop, error) {
 		} else if err != nil {
 			return nil, err
 		}
+	}
+	if q.Category != "" && !q.Category.Valid() {
+		return nil, errs.Field("category", "must be one of %s", join(Categories))
 	}
 	if q.N <= 0 {
 		q.N = 5
@@ -566,6 +591,8 @@ func (s *Service) ImportRisks(ctx context.Context, items []ImportItem) error {
 		if err := s.store.ImportRisks(ctx, items); err != nil {
 			return err
 		}
+		// One audit entry per risk, recorded together.
+		changes := make([]audit.Change, len(items))
 		for i, it := range items {
 			after := struct {
 				Risk
@@ -575,10 +602,8 @@ func (s *Service) ImportRisks(ctx context.Context, items []ImportItem) error {
 			if befores[i] != nil {
 				before = befores[i]
 			}
-			if err := s.audit.Record(ctx, "risk.import", "risk", it.Risk.ID, before, after); err != nil {
-				return err
-			}
+			changes[i] = audit.Change{Action: "risk.import", Entity: "risk", EntityID: it.Risk.ID, Before: before, After: after}
 		}
-		return nil
+		return s.audit.RecordMany(ctx, changes)
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/continuo-bcm/continuo/internal/audit"
 	"github.com/continuo-bcm/continuo/internal/authz"
+	"github.com/continuo-bcm/continuo/internal/bia"
 	"github.com/continuo-bcm/continuo/internal/clock"
 	"github.com/continuo-bcm/continuo/internal/errs"
 	"github.com/continuo-bcm/continuo/internal/org"
@@ -119,8 +120,21 @@ func equalMatrix(a, b risk.Matrix) bool {
 func TestSaveRiskRoundTripAndReferences(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
+		biaSvc := bia.NewService(db, db, e.audit, e.clock)
+		var procs []int64
+		for _, name := range []string{"入库", "出库"} {
+			p, err := biaSvc.SaveProcess(e.sys, bia.Process{Name: name, UnitID: e.warehouse.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			procs = append(procs, p.ID)
+		}
+		// Affected processes must be processes of the BIA.
+		if _, err := e.risks.SaveRisk(e.sys, risk.Risk{Title: "x", Category: risk.Other, UnitID: e.warehouse.ID, ProcessIDs: []int64{procs[0], 4242}}); !hasField(err, "process_ids[1]") {
+			t.Fatalf("unknown process: %v", err)
+		}
 		r := e.risk(t, risk.Risk{Code: "R-001", Title: "仓库火灾", TitleEn: "Warehouse fire", Category: risk.SafetyAccident,
-			Cause: "电气线路老化", Consequence: "货物损毁, 停运", OwnerID: &e.zhang.ID, UnitID: e.warehouse.ID, ProcessIDs: []int64{4, 9},
+			Cause: "电气线路老化", Consequence: "货物损毁, 停运", OwnerID: &e.zhang.ID, UnitID: e.warehouse.ID, ProcessIDs: procs,
 			Controls: "自动喷淋, 每日巡检", Treatment: risk.Reduce, Status: risk.StatusOpen, ReviewDate: "2026-06-30",
 			Actions: []risk.Action{{Description: "更换老化线路", OwnerID: &e.zhang.ID, Due: "2026-04-15"}, {Description: "投保财产险", Done: true}}})
 		got, err := e.risks.Risk(e.sys, r.ID)
@@ -128,7 +142,7 @@ func TestSaveRiskRoundTripAndReferences(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Code != "R-001" || got.TitleEn != "Warehouse fire" || *got.OwnerID != e.zhang.ID || got.UnitID != e.warehouse.ID ||
-			!slices.Equal(got.ProcessIDs, []int64{4, 9}) || len(got.Actions) != 2 || got.Actions[0].Due != "2026-04-15" ||
+			!slices.Equal(got.ProcessIDs, procs) || len(got.Actions) != 2 || got.Actions[0].Due != "2026-04-15" ||
 			*got.Actions[0].OwnerID != e.zhang.ID || !got.Actions[1].Done || got.ReviewDate != "2026-06-30" ||
 			got.Inherent != nil || got.Level != "" || !got.CreatedAt.Equal(e.clock.Now()) {
 			t.Fatalf("stored risk differs: %+v", got)
@@ -506,6 +520,19 @@ func TestTopRisksByUnit(t *testing.T) {
 		}
 		if _, err := e.risks.TopRisks(as(authz.Viewer, e.group), risk.TopQuery{UnitID: 9999}); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("unknown unit: %v", err)
+		}
+		// A category narrows both the counts and the risks listed.
+		fire := e.risk(t, risk.Risk{Title: "仓库火灾", Category: risk.SafetyAccident, UnitID: e.warehouse.ID})
+		e.assess(t, fire.ID, "5x5", risk.Inherent, 1, 1)
+		safety, err := e.risks.TopRisks(as(authz.Viewer, e.group), risk.TopQuery{Category: risk.SafetyAccident, N: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(safety) != 1 || safety[0].UnitID != e.warehouse.ID || safety[0].Open != 1 || len(safety[0].Risks) != 1 || safety[0].Risks[0].ID != fire.ID {
+			t.Errorf("top safety risks: %+v", safety)
+		}
+		if _, err := e.risks.TopRisks(as(authz.Viewer, e.group), risk.TopQuery{Category: "weather"}); !hasField(err, "category") {
+			t.Errorf("unknown category: %v", err)
 		}
 	})
 }

@@ -166,6 +166,7 @@ func (db *DB) UnitInUse(ctx context.Context, id int64) (string, error) {
 		{"BIA resources", "SELECT COUNT(*) FROM bia_resources WHERE unit_id = ?"},
 		{"plans", "SELECT COUNT(*) FROM plans WHERE unit_id = ?"},
 		{"warning indicators", "SELECT COUNT(*) FROM warning_indicators WHERE owner_unit_id = ?"},
+		{"risk surveys", "SELECT COUNT(*) FROM risk_survey_units WHERE unit_id = ?"},
 	}
 	var parts []string
 	for _, c := range checks {

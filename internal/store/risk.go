@@ -434,6 +434,12 @@ func (db *DB) TopRisks(ctx context.Context, q risk.TopQuery) ([]risk.UnitTop, er
 		scope = " AND r.unit_id IN " + subtreeUnits
 		args = append(args, q.UnitID)
 	}
+	cat, catArgs := "", []any{}
+	if q.Category != "" {
+		cat, catArgs = " AND r.category = ?", []any{q.Category}
+		scope += cat
+		args = append(args, catArgs...)
+	}
 	rows, err := db.query(ctx, `SELECT c.unit_id, u.name, u.name_en, u.path, c.n FROM
 		(SELECT r.unit_id, COUNT(*) AS n FROM risks r WHERE r.status <> 'closed'`+scope+` GROUP BY r.unit_id) c
 		JOIN units u ON u.id = c.unit_id ORDER BY u.path`, args...)
@@ -456,8 +462,8 @@ func (db *DB) TopRisks(ctx context.Context, q risk.TopQuery) ([]risk.UnitTop, er
 	}
 	for k := range out {
 		t := &out[k]
-		rows, err := db.query(ctx, `SELECT `+riskCols+` FROM risks r WHERE r.unit_id = ? AND r.status <> 'closed' AND r.level_rank > 0
-			ORDER BY r.level_rank DESC, r.score DESC, r.id LIMIT ?`, t.UnitID, q.N)
+		rows, err := db.query(ctx, `SELECT `+riskCols+` FROM risks r WHERE r.unit_id = ? AND r.status <> 'closed' AND r.level_rank > 0`+cat+`
+			ORDER BY r.level_rank DESC, r.score DESC, r.id LIMIT ?`, append(append([]any{t.UnitID}, catArgs...), q.N)...)
 		if err != nil {
 			return nil, err
 		}

@@ -189,7 +189,7 @@ var lifecycle = []navGroupDef{
 		{"contact_list", "/contacts", authz.OrgRead, false},
 	}},
 	{"assess", []navDef{
-		{"risk_survey", "/soon/risk_survey", authz.OrgRead, true},
+		{"risk_survey", "/risk-surveys", authz.RiskRead, false},
 		{"risks", "/risks", authz.RiskRead, false},
 		{"bia", "/soon/bia", authz.OrgRead, true},
 	}},

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/continuo-bcm/continuo/internal/authz"
+	"github.com/continuo-bcm/continuo/internal/bia"
 	"github.com/continuo-bcm/continuo/internal/errs"
+	"github.com/continuo-bcm/continuo/internal/org"
 	"github.com/continuo-bcm/continuo/internal/risk"
 )
 
@@ -42,6 +44,7 @@ type riskForm struct {
 	Treatment   string
 	Status      string
 	ReviewDate  string
+	ProcessIDs  []string
 	Actions     []actionRow
 }
 
@@ -54,11 +57,12 @@ type riskFormPage struct {
 	Statuses   []option
 	Strategies []option
 	Candidates []option
+	Processes  []option // business processes of the BIA, for the affected ones
 	Editing    bool
 }
 
 var riskFields = []string{"code", "title", "title_en", "category", "unit_id", "owner_id", "cause", "consequence",
-	"controls", "treatment", "status", "review_date", "actions"}
+	"controls", "treatment", "status", "review_date", "actions", "process_ids"}
 
 var actionField = regexp.MustCompile(`^actions\[(\d+)\]\.(description|owner_id|due)$`)
 
@@ -91,7 +95,39 @@ func (h *handler) riskFormPage(ctx context.Context, w http.ResponseWriter, r *ht
 	if len(p.Form.Actions) == 0 {
 		p.Form.Actions = []actionRow{{Key: newReference()}}
 	}
+	if p.Processes, err = h.processOptions(ctx, p.Page, units, f.ProcessIDs); err != nil {
+		return p, err
+	}
 	return p, nil
+}
+
+// processOptions lists the business processes of the BIA for the risk
+// form, by unit, with the chosen ones selected.
+func (h *handler) processOptions(ctx context.Context, p Page, units []org.Unit, chosen []string) ([]option, error) {
+	if h.d.BIA == nil {
+		return nil, nil
+	}
+	ps, err := h.d.BIA.Processes(ctx, bia.ProcessFilter{})
+	if err != nil {
+		return nil, err
+	}
+	names := unitFullNames(p, units)
+	sel := map[string]bool{}
+	for _, id := range chosen {
+		sel[id] = true
+	}
+	out := make([]option, 0, len(ps))
+	for _, pr := range ps {
+		label := p.L(pr.Name, pr.NameEn)
+		if pr.Code != "" {
+			label = pr.Code + " " + label
+		}
+		if n := names[pr.UnitID]; n != "" {
+			label += " · " + n
+		}
+		out = append(out, option{Value: idString(pr.ID), Label: label, Selected: sel[idString(pr.ID)]})
+	}
+	return out, nil
 }
 
 // newRisk shows an empty risk form, in ?unit= when given.
@@ -120,6 +156,9 @@ func (h *handler) editRisk(w http.ResponseWriter, r *http.Request) {
 	f := riskForm{ID: rk.ID, Code: rk.Code, Title: rk.Title, TitleEn: rk.TitleEn, Category: string(rk.Category),
 		UnitID: idString(rk.UnitID), Cause: rk.Cause, Consequence: rk.Consequence, Controls: rk.Controls,
 		Treatment: string(rk.Treatment), Status: string(rk.Status), ReviewDate: rk.ReviewDate}
+	for _, pid := range rk.ProcessIDs {
+		f.ProcessIDs = append(f.ProcessIDs, idString(pid))
+	}
 	if rk.OwnerID != nil {
 		f.OwnerID = idString(*rk.OwnerID)
 	}
@@ -161,11 +200,18 @@ func (h *handler) saveRisk(w http.ResponseWriter, r *http.Request, id int64) {
 	f := riskForm{ID: id, Code: pf("code"), Title: pf("title"), TitleEn: pf("title_en"), Category: pf("category"),
 		UnitID: strings.TrimSpace(pf("unit_id")), OwnerID: strings.TrimSpace(pf("owner_id")), Cause: pf("cause"),
 		Consequence: pf("consequence"), Controls: pf("controls"), Treatment: pf("treatment"), Status: pf("status"),
-		ReviewDate: strings.TrimSpace(pf("review_date"))}
+		ReviewDate: strings.TrimSpace(pf("review_date")), ProcessIDs: r.PostForm["process_ids"]}
 	rk := risk.Risk{ID: id, Code: f.Code, Title: f.Title, TitleEn: f.TitleEn, Category: risk.Category(f.Category),
 		Cause: strings.TrimSpace(f.Cause), Consequence: strings.TrimSpace(f.Consequence), Controls: strings.TrimSpace(f.Controls),
 		Treatment: risk.Strategy(f.Treatment), Status: risk.Status(f.Status), ReviewDate: f.ReviewDate}
 	var v errs.Validation
+	for _, s := range f.ProcessIDs {
+		if pid, ok := parseID(s); ok && pid != 0 {
+			rk.ProcessIDs = append(rk.ProcessIDs, pid)
+		} else {
+			v.Add("process_ids", "no process with id %s", s)
+		}
+	}
 	if uid, ok := parseID(f.UnitID); ok && uid != 0 {
 		rk.UnitID = uid
 	} else if f.UnitID == "" {
@@ -227,6 +273,9 @@ func (h *handler) saveRisk(w http.ResponseWriter, r *http.Request, id int64) {
 		// Action errors go to their rows.
 		var rest []errs.FieldError
 		for _, fe := range errs.FieldsOf(err) {
+			if strings.HasPrefix(fe.Field, "process_ids[") {
+				fe.Field = "process_ids"
+			}
 			m := actionField.FindStringSubmatch(fe.Field)
 			if m == nil {
 				rest = append(rest, fe)

@@ -170,7 +170,7 @@ func (h *handler) showHeatmap(w http.ResponseWriter, r *http.Request) {
 // topByUnit lists the highest ranked open risks of each unit of the
 // chosen subtree (each unit's own risks), units in tree order.
 func (h *handler) topByUnit(ctx context.Context, p Page, units []org.Unit, hq risk.HeatmapQuery, matrices []risk.Matrix) ([]unitTop, error) {
-	tops, err := h.d.Risk.TopRisks(ctx, risk.TopQuery{UnitID: hq.UnitID, N: topPerUnit})
+	tops, err := h.d.Risk.TopRisks(ctx, risk.TopQuery{UnitID: hq.UnitID, Category: hq.Category, N: topPerUnit})
 	if err != nil {
 		return nil, err
 	}

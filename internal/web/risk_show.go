@@ -69,6 +69,7 @@ type riskPage struct {
 	Name        string
 	UnitName    string
 	OwnerName   string
+	Processes   []option // affected business processes: id and name
 	Badge       levelBadge
 	Inh         *ratingView
 	Res         *ratingView
@@ -122,6 +123,21 @@ func (h *handler) riskPage(ctx context.Context, w http.ResponseWriter, r *http.R
 	p.UnitName = units[rk.UnitID]
 	if rk.OwnerID != nil {
 		p.OwnerName = people[*rk.OwnerID]
+	}
+	if len(rk.ProcessIDs) > 0 && h.d.BIA != nil {
+		chosen := make([]string, len(rk.ProcessIDs))
+		for i, pid := range rk.ProcessIDs {
+			chosen[i] = idString(pid)
+		}
+		all, err := h.processOptions(ctx, p.Page, nil, chosen)
+		if err != nil {
+			return p, err
+		}
+		for _, o := range all {
+			if o.Selected {
+				p.Processes = append(p.Processes, o)
+			}
+		}
 	}
 	p.Inh, p.Res = p.ratingView(matrices, rk.Inherent), p.ratingView(matrices, rk.Residual)
 	p.Badge = p.RiskLevel(rk.Level)

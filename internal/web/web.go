@@ -19,6 +19,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/org"
 	"github.com/continuo-bcm/continuo/internal/plan"
 	"github.com/continuo-bcm/continuo/internal/risk"
+	"github.com/continuo-bcm/continuo/internal/risksurvey"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/sso"
 	"github.com/continuo-bcm/continuo/internal/store"
@@ -35,6 +36,7 @@ type Deps struct {
 	Identity      *identity.Service
 	Notify        *notify.Service // nil: acknowledgement links answer 404
 	Warning       *warning.Service
+	Survey        *risksurvey.Service // nil: no risk survey pages
 	Audit         *audit.Log
 	DB            *store.DB
 	Clock         clock.Clock
@@ -169,6 +171,9 @@ func Register(rt *server.Router, d Deps) error {
 	// Plan generator wizard.
 	rt.HandleFunc("GET /plans/generate", authz.Needs(authz.PlanWrite), h.showPlanGenerator)
 	rt.HandleFunc("POST /plans/generate", authz.Needs(authz.PlanWrite), h.generatePlan)
+
+	// Area pages, one registration function per area (see *_routes.go).
+	h.registerSurveyPages(rt)
 
 	// Emergency contact list.
 	rt.HandleFunc("GET /contacts", orgRead, h.showContacts)
