@@ -93,6 +93,7 @@ func Register(rt *server.Router, d Deps) (err error) {
 	h.registerWarnings(a)
 	h.registerPlanExport(a)
 	h.registerRiskReport(a)
+	h.registerBIAReport(a)
 	h.registerRiskSurveys(a)
 	return nil
 }

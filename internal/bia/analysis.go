@@ -14,15 +14,6 @@ import (
 	"github.com/continuo-bcm/continuo/internal/errs"
 )
 
-// snapshot is the dependency graph built from the store at one revision,
-// with what the analyses say about each node.
-type snapshot struct {
-	rev   int64
-	g     *graph.Graph
-	nodes map[graph.ID]Node
-	edges []GraphEdge
-}
-
 // Node is a process or resource as the analyses name it.
 type Node struct {
 	Ref             string `json:"ref" doc:"p12 for process 12, r7 for resource 7"`
@@ -71,77 +62,6 @@ func optMinutes(d time.Duration) *int {
 	return &m
 }
 
-// BuildGraph turns stored data into the analysis graph and the names of
-// its nodes.
-func BuildGraph(d GraphData) (*graph.Graph, map[graph.ID]Node, []GraphEdge, error) {
-	nodes := make([]graph.Node, 0, len(d.Processes)+len(d.Resources))
-	names := make(map[graph.ID]Node, len(d.Processes)+len(d.Resources))
-	for i := range d.Processes {
-		p := &d.Processes[i]
-		id := graph.ID(p.Ref())
-		var thr []graph.Threshold
-		for _, t := range p.Thresholds() {
-			thr = append(thr, graph.Threshold{After: time.Duration(t.AfterMinutes) * time.Minute, Level: t.Level, Label: strings.Join(t.Categories, ", ")})
-		}
-		rto, mtpd := dur(p.RTOMinutes), dur(p.MTPDMinutes)
-		if rto > 0 && mtpd > 0 && rto > mtpd {
-			mtpd = 0 // stored before a stricter check; the process still counts
-		}
-		nodes = append(nodes, graph.Node{ID: id, Kind: graph.KindProcess, Important: p.Important, RTO: rto, MTPD: mtpd, Thresholds: thr})
-		unit := p.UnitID
-		names[id] = Node{Ref: string(id), Kind: string(graph.KindProcess), ID: p.ID, Code: p.Code, Name: p.Name, NameEn: p.NameEn,
-			Important: p.Important, UnitID: &unit, RTOMinutes: p.RTOMinutes, MTPDMinutes: p.MTPDMinutes}
-	}
-	for i := range d.Resources {
-		r := &d.Resources[i]
-		id := graph.ID(r.Ref())
-		nodes = append(nodes, graph.Node{ID: id, Kind: graph.Kind(r.Kind), Recovery: dur(r.RecoveryMinutes)})
-		names[id] = Node{Ref: string(id), Kind: string(r.Kind), ID: r.ID, Code: r.Code, Name: r.Name, NameEn: r.NameEn,
-			UnitID: r.UnitID, RecoveryMinutes: r.RecoveryMinutes}
-	}
-	edges := make([]graph.Edge, 0, len(d.Dependencies))
-	view := make([]GraphEdge, 0, len(d.Dependencies))
-	for _, dep := range d.Dependencies {
-		edges = append(edges, graph.Edge{From: graph.ID(dep.From), To: graph.ID(dep.To), Alt: graph.ID(dep.Alternative), Type: string(dep.Type)})
-		view = append(view, GraphEdge{ID: dep.ID, From: dep.From, To: dep.To, Alternative: dep.Alternative, Type: dep.Type})
-	}
-	g, err := graph.Build(nodes, edges)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return g, names, view, nil
-}
-
-// current returns the graph at the store's current revision, building it
-// again when another change (from this process or any other sharing the
-// database) moved the revision since it was built. The data and the
-// revision it is labelled with come from one snapshot.
-func (s *Service) current(ctx context.Context) (*snapshot, error) {
-	rev, err := s.store.BIARevision(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if sn := s.snap.Load(); sn != nil && sn.rev >= rev {
-		return sn, nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sn := s.snap.Load(); sn != nil && sn.rev >= rev {
-		return sn, nil // built by another caller meanwhile
-	}
-	d, err := s.store.BIAGraphData(ctx)
-	if err != nil {
-		return nil, err
-	}
-	g, names, edges, err := BuildGraph(d)
-	if err != nil {
-		return nil, fmt.Errorf("bia: building the dependency graph: %w", err)
-	}
-	sn := &snapshot{rev: d.Revision, g: g, nodes: names, edges: edges}
-	s.snap.Store(sn)
-	return sn, nil
-}
-
 // Refresh brings the in-memory graph up to the store's revision and
 // returns the revision; the analyses do it themselves, this is for
 // warming up and measuring.
@@ -163,12 +83,17 @@ func (s *Service) read(ctx context.Context) (*snapshot, error) {
 	return s.current(ctx)
 }
 
-func (sn *snapshot) node(id graph.ID) Node { return sn.nodes[id] }
+func (sn *snapshot) node(id graph.ID) Node {
+	if i, ok := sn.g.Index(id); ok {
+		return *sn.nodes[i]
+	}
+	return Node{}
+}
 
 func (sn *snapshot) list(ids []graph.ID) []Node {
 	out := make([]Node, len(ids))
 	for i, id := range ids {
-		out[i] = sn.nodes[id]
+		out[i] = sn.node(id)
 	}
 	return out
 }
@@ -197,9 +122,9 @@ func (s *Service) Graph(ctx context.Context) (GraphView, error) {
 	if err != nil {
 		return GraphView{}, err
 	}
-	v := GraphView{Revision: sn.rev, Nodes: make([]Node, 0, len(sn.nodes)), Edges: sn.edges}
-	for _, n := range sn.nodes {
-		v.Nodes = append(v.Nodes, n)
+	v := GraphView{Revision: sn.rev, Nodes: make([]Node, len(sn.nodes)), Edges: sn.edgeView()}
+	for i, n := range sn.nodes {
+		v.Nodes[i] = *n
 	}
 	sortNodes(v.Nodes)
 	return v, nil
@@ -272,7 +197,26 @@ func (s *Service) Impact(ctx context.Context, refs []string, withResources bool)
 		return ImpactReport{}, unknown("failed", err)
 	}
 	rep := ImpactReport{Failed: sn.list(ids), Affected: []Affected{}, Revision: sn.rev}
-	for _, a := range im.Affected {
+	// The paths of the processes share one backing array.
+	// The paths, outages and crossings of the listed nodes share backing
+	// arrays: on a large loss, one allocation each instead of one per node.
+	pathLen, listed, crossed := 0, 0, 0
+	for i := range im.Affected {
+		a := &im.Affected[i]
+		if a.Kind == graph.KindProcess {
+			pathLen += a.Depth + 1
+		}
+		if a.Failed || withResources || a.Kind == graph.KindProcess {
+			listed++
+			crossed += len(a.Crossed)
+		}
+	}
+	paths := make([]string, 0, pathLen)
+	outages := make([]int, 0, listed)
+	crossings := make([]Crossing, 0, crossed)
+	rep.Affected = make([]Affected, 0, listed)
+	for i := range im.Affected {
+		a := &im.Affected[i]
 		proc := a.Kind == graph.KindProcess
 		if !a.Failed {
 			if !proc {
@@ -282,7 +226,7 @@ func (s *Service) Impact(ctx context.Context, refs []string, withResources bool)
 				}
 			} else {
 				rep.Processes++
-				if sn.nodes[a.ID].Important {
+				if sn.nodes[a.Index].Important {
 					rep.Important++
 				}
 				if a.RTOBreached {
@@ -293,19 +237,25 @@ func (s *Service) Impact(ctx context.Context, refs []string, withResources bool)
 				}
 			}
 		}
-		x := Affected{Node: sn.node(a.ID), Failed: a.Failed, Direct: a.Depth == 1, Depth: a.Depth, Via: string(a.Via),
+		x := Affected{Node: *sn.nodes[a.Index], Failed: a.Failed, Direct: a.Depth == 1, Depth: a.Depth, Via: string(a.Via),
 			ViaType: a.ViaType, ViaAlternative: a.ViaAlternative, RTOBreached: a.RTOBreached, MTPDBreached: a.MTPDBreached}
 		if proc {
-			for _, id := range im.Path(a.ID) {
-				x.Path = append(x.Path, string(id))
+			start := len(paths)
+			for p := i; p >= 0; p = im.ViaAt(p) {
+				paths = append(paths, string(im.Affected[p].ID))
 			}
+			x.Path = paths[start:len(paths):len(paths)]
 		}
 		if a.OutageKnown {
-			m := minutes(a.Outage)
-			x.OutageMinutes = &m
+			outages = append(outages, minutes(a.Outage))
+			x.OutageMinutes = &outages[len(outages)-1]
 		}
-		for _, c := range a.Crossed {
-			x.Crossed = append(x.Crossed, Crossing{AtMinutes: minutes(c.At), Level: c.Level, Categories: c.Label})
+		if len(a.Crossed) > 0 {
+			start := len(crossings)
+			for _, c := range a.Crossed {
+				crossings = append(crossings, Crossing{AtMinutes: minutes(c.At), Level: c.Level, Categories: c.Label})
+			}
+			x.Crossed = crossings[start:len(crossings):len(crossings)]
 		}
 		rep.Affected = append(rep.Affected, x)
 	}
@@ -338,12 +288,9 @@ func (s *Service) Feasibility(ctx context.Context) ([]Gap, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Gap
-	for _, f := range sn.g.Feasibility() {
-		out = append(out, Gap{Process: sn.node(f.Process), RTOMinutes: minutes(f.RTO), RecoveryMinutes: minutes(f.Recovery),
-			Bottleneck: sn.node(f.Bottleneck), Chain: sn.list(f.Chain)})
-	}
-	return out, nil
+	// A copy of the list computed once for this revision: the caller may
+	// reorder it, the gaps themselves are shared.
+	return slices.Clone(sn.feasibility().Gaps), nil
 }
 
 // Requirement is the recovery time a node must meet for the processes that
@@ -364,12 +311,11 @@ func (s *Service) RequiredRecovery(ctx context.Context, processes bool) ([]Requi
 		return nil, err
 	}
 	var out []Requirement
-	for _, r := range sn.g.RequiredRecovery() {
-		if r.Kind == graph.KindProcess && !processes {
+	for _, r := range sn.requirements().All {
+		if r.Node.Kind == string(graph.KindProcess) && !processes {
 			continue
 		}
-		out = append(out, Requirement{Node: sn.node(r.Node), RequiredMinutes: minutes(r.Required), By: sn.node(r.By),
-			RecoveryMinutes: optMinutes(r.Recovery), Gap: r.Gap})
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -388,11 +334,7 @@ func (s *Service) SinglePointsOfFailure(ctx context.Context) ([]SPOF, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []SPOF
-	for _, x := range sn.g.SinglePointsOfFailure() {
-		out = append(out, SPOF{Resource: sn.node(x.Resource), Processes: sn.list(x.Processes)})
-	}
-	return out, nil
+	return slices.Clone(sn.spofs()), nil
 }
 
 // Cycle is a set of nodes that depend on each other.
@@ -406,11 +348,7 @@ func (s *Service) Cycles(ctx context.Context) ([]Cycle, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Cycle
-	for _, c := range sn.g.Cycles() {
-		out = append(out, Cycle{Nodes: sn.list(c)})
-	}
-	return out, nil
+	return slices.Clone(sn.cycles()), nil
 }
 
 // RecoveryStep is one step of a recovery order.

@@ -29,6 +29,10 @@ type Service struct {
 	// never changed, and read without the lock.
 	mu   sync.Mutex
 	snap atomic.Pointer[snapshot]
+
+	// spofRun lets one background computation of single points of
+	// failure run at a time.
+	spofRun sync.Mutex
 }
 
 // NewService returns the BIA service.
@@ -93,6 +97,14 @@ func (s *Service) Process(ctx context.Context, id int64) (Process, error) {
 		return Process{}, err
 	}
 	return s.store.ProcessByID(ctx, id)
+}
+
+// ProcessesByIDs returns the processes with the given ids that exist.
+func (s *Service) ProcessesByIDs(ctx context.Context, ids []int64) (map[int64]Process, error) {
+	if err := authz.Require(ctx, authz.BIARead); err != nil {
+		return nil, err
+	}
+	return s.store.ProcessesByIDs(ctx, ids)
 }
 
 func (s *Service) requireOnUnit(ctx context.Context, perm authz.Permission, field string, unitID int64) error {

@@ -4,18 +4,95 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/continuo-bcm/continuo/internal/bia"
 )
 
-// bumpBIA advances the BIA revision inside the transaction in ctx. Every
-// change to what the dependency graph is built from calls it, so that the
-// services of every process sharing the database see their graph is stale.
-func (db *DB) bumpBIA(ctx context.Context) error {
-	_, err := db.exec(ctx, "UPDATE bia_rev SET rev = rev + 1 WHERE id = 1")
-	return err
+// bumpBIA advances the BIA revision inside the transaction in ctx and
+// records in the change log the nodes whose attributes or dependencies
+// changed; without nodes it records "*", everything, so that a change that
+// does not say what it touched makes every process load the whole graph.
+// Every change to what the dependency graph is built from calls it, so
+// that the services of every process sharing the database see their graph
+// is stale and load only what changed. Writers serialise on the bia_rev
+// row, so revisions become visible in order.
+func (db *DB) bumpBIA(ctx context.Context, nodes ...string) error {
+	rev, err := db.bumpBIARev(ctx)
+	if err != nil {
+		return err
+	}
+	if len(nodes) == 0 {
+		nodes = []string{"*"}
+	}
+	slices.Sort(nodes)
+	for _, n := range slices.Compact(nodes) {
+		if n == "" {
+			continue
+		}
+		if _, err := db.exec(ctx, "INSERT INTO bia_changes (rev, node) VALUES (?, ?)", rev, n); err != nil {
+			return err
+		}
+	}
+	if rev%100 == 0 {
+		if _, err := db.exec(ctx, "DELETE FROM bia_changes WHERE rev <= ?", rev-biaChangesKept); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bumpBIARev advances the BIA revision without recording a change of the
+// graph (the settings, which the graph does not use).
+func (db *DB) bumpBIARev(ctx context.Context) (int64, error) {
+	var rev int64
+	err := db.w(ctx).QueryRowContext(ctx, db.rebind("UPDATE bia_rev SET rev = rev + 1 WHERE id = 1 RETURNING rev")).Scan(&rev)
+	return rev, mapErr(err)
+}
+
+// biaChangesKept is how many revisions of the BIA change log are kept; a
+// process further behind loads the whole graph again.
+const biaChangesKept = 10_000
+
+// dependentsOf returns the nodes with a dependency on node (as target or
+// alternative): deleting node changes their dependencies.
+func (db *DB) dependentsOf(ctx context.Context, ref string) ([]string, error) {
+	r, ok := bia.ParseRef(ref)
+	if !ok {
+		return nil, nil
+	}
+	to, alt := "to_resource_id", "alt_resource_id"
+	if r.Process {
+		to, alt = "to_process_id", "alt_process_id"
+	}
+	rows, err := db.query(ctx, `SELECT COALESCE(-from_process_id, from_resource_id) FROM bia_dependencies WHERE `+to+` = ? OR `+alt+` = ?`, r.ID, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{ref}
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, signedRef(n))
+	}
+	return out, rows.Err()
+}
+
+// dependencyFrom returns the dependent node of a stored dependency, "" if
+// there is none.
+func (db *DB) dependencyFrom(ctx context.Context, id int64) (string, error) {
+	var n int64
+	err := db.w(ctx).QueryRowContext(ctx, db.rebind("SELECT COALESCE(-from_process_id, from_resource_id) FROM bia_dependencies WHERE id = ?"), id).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return signedRef(n), mapErr(err)
 }
 
 // BIARevision is the current revision of the BIA data.
@@ -48,7 +125,8 @@ func (db *DB) SaveBIASettings(ctx context.Context, s bia.Settings) error {
 		if _, err := db.exec(ctx, "UPDATE bia_settings SET definition = ? WHERE id = 1", def); err != nil {
 			return err
 		}
-		return db.bumpBIA(ctx)
+		_, err := db.bumpBIARev(ctx)
+		return err
 	})
 }
 
@@ -119,7 +197,7 @@ func (db *DB) CreateProcess(ctx context.Context, p *bia.Process) error {
 			return err
 		}
 		p.ID = id
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, p.Ref())
 	})
 }
 
@@ -136,18 +214,22 @@ func (db *DB) UpdateProcess(ctx context.Context, p *bia.Process) error {
 		if err := mustAffect(res, err, "process"); err != nil {
 			return err
 		}
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, p.Ref())
 	})
 }
 
 // DeleteProcess removes a process with its dependencies and answers.
 func (db *DB) DeleteProcess(ctx context.Context, id int64) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
+		changed, err := db.dependentsOf(ctx, bia.ProcessRef(id))
+		if err != nil {
+			return err
+		}
 		res, err := db.exec(ctx, "DELETE FROM bia_processes WHERE id = ?", id)
 		if err := mustAffect(res, err, "process"); err != nil {
 			return err
 		}
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, changed...)
 	})
 }
 
@@ -238,7 +320,7 @@ func (db *DB) CreateResource(ctx context.Context, r *bia.Resource) error {
 			return err
 		}
 		r.ID = id
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, r.Ref())
 	})
 }
 
@@ -252,18 +334,22 @@ func (db *DB) UpdateResource(ctx context.Context, r *bia.Resource) error {
 		if err := mustAffect(res, err, "resource"); err != nil {
 			return err
 		}
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, r.Ref())
 	})
 }
 
 // DeleteResource removes a resource and the dependencies from and on it.
 func (db *DB) DeleteResource(ctx context.Context, id int64) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
+		changed, err := db.dependentsOf(ctx, bia.ResourceRef(id))
+		if err != nil {
+			return err
+		}
 		res, err := db.exec(ctx, "DELETE FROM bia_resources WHERE id = ?", id)
 		if err := mustAffect(res, err, "resource"); err != nil {
 			return err
 		}
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, changed...)
 	})
 }
 
@@ -358,30 +444,38 @@ func (db *DB) CreateDependency(ctx context.Context, d *bia.Dependency) error {
 			return err
 		}
 		d.ID = id
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, d.From)
 	})
 }
 
 // UpdateDependency stores a dependency's fields.
 func (db *DB) UpdateDependency(ctx context.Context, d *bia.Dependency) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
+		before, err := db.dependencyFrom(ctx, d.ID)
+		if err != nil {
+			return err
+		}
 		res, err := db.exec(ctx, `UPDATE bia_dependencies SET from_process_id = ?, from_resource_id = ?, to_process_id = ?, to_resource_id = ?,
 			alt_process_id = ?, alt_resource_id = ?, type = ?, note = ?, updated_at = ? WHERE id = ?`, append(dependencyArgs(d), d.ID)...)
 		if err := mustAffect(res, err, "dependency"); err != nil {
 			return err
 		}
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, before, d.From)
 	})
 }
 
 // DeleteDependency removes a dependency.
 func (db *DB) DeleteDependency(ctx context.Context, id int64) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
+		before, err := db.dependencyFrom(ctx, id)
+		if err != nil {
+			return err
+		}
 		res, err := db.exec(ctx, "DELETE FROM bia_dependencies WHERE id = ?", id)
 		if err := mustAffect(res, err, "dependency"); err != nil {
 			return err
 		}
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx, before)
 	})
 }
 
@@ -456,23 +550,126 @@ func (db *DB) BIAGraphData(ctx context.Context) (bia.GraphData, error) {
 		if err = db.queryRow(ctx, "SELECT rev FROM bia_rev WHERE id = 1").Scan(&d.Revision); err != nil {
 			return mapErr(err)
 		}
-		if d.Processes, err = db.graphProcesses(ctx); err != nil {
-			return err
-		}
-		if d.Resources, err = db.graphResources(ctx); err != nil {
-			return err
-		}
-		d.Dependencies, err = db.graphDependencies(ctx)
-		return err
+		return db.graphData(ctx, &d)
 	})
 	return d, err
+}
+
+func (db *DB) graphData(ctx context.Context, d *bia.GraphData) error {
+	var err error
+	if d.Processes, err = db.graphProcesses(ctx, ""); err != nil {
+		return err
+	}
+	if d.Resources, err = db.graphResources(ctx, ""); err != nil {
+		return err
+	}
+	d.Dependencies, err = db.graphDependencies(ctx, "")
+	return err
+}
+
+// biaChangesMax is the number of changed nodes above which BIAChanges
+// loads the whole graph rather than the nodes one by one.
+const biaChangesMax = 2_000
+
+// BIAChanges returns what changed in the dependency graph after revision
+// since, from one consistent snapshot: the changed nodes that still exist
+// with all their dependencies, and the references of those that were
+// deleted. When since is negative, older than the change log keeps, or
+// the change is too large (an import), it returns the whole graph instead
+// (Full set).
+func (db *DB) BIAChanges(ctx context.Context, since int64) (bia.GraphChanges, error) {
+	var c bia.GraphChanges
+	err := db.snapshotRead(ctx, func(ctx context.Context) error {
+		c = bia.GraphChanges{}
+		if err := db.queryRow(ctx, "SELECT rev FROM bia_rev WHERE id = 1").Scan(&c.Revision); err != nil {
+			return mapErr(err)
+		}
+		if since >= 0 && c.Revision == since {
+			return nil
+		}
+		full := since < 0 || c.Revision-since > biaChangesKept || c.Revision < since
+		var nodes []string
+		if !full {
+			rows, err := db.query(ctx, "SELECT DISTINCT node FROM bia_changes WHERE rev > ?", since)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var n string
+				if err := rows.Scan(&n); err != nil {
+					rows.Close()
+					return err
+				}
+				nodes = append(nodes, n)
+				full = full || n == "*"
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			full = full || len(nodes) > biaChangesMax
+		}
+		if full {
+			c.Full = true
+			c.Data.Revision = c.Revision
+			return db.graphData(ctx, &c.Data)
+		}
+		var procs, res []any
+		for _, n := range nodes {
+			r, ok := bia.ParseRef(n)
+			switch {
+			case !ok:
+				return fmt.Errorf("bia change log: bad node %q", n)
+			case r.Process:
+				procs = append(procs, r.ID)
+			default:
+				res = append(res, r.ID)
+			}
+		}
+		var err error
+		found := map[string]bool{}
+		if len(procs) > 0 {
+			if c.Processes, err = db.graphProcesses(ctx, "WHERE id IN ("+placeholders(len(procs))+")", procs...); err != nil {
+				return err
+			}
+			for i := range c.Processes {
+				found[c.Processes[i].Ref()] = true
+			}
+		}
+		if len(res) > 0 {
+			if c.Resources, err = db.graphResources(ctx, "WHERE id IN ("+placeholders(len(res))+")", res...); err != nil {
+				return err
+			}
+			for i := range c.Resources {
+				found[c.Resources[i].Ref()] = true
+			}
+		}
+		for _, n := range nodes {
+			if !found[n] {
+				c.Removed = append(c.Removed, n)
+			}
+		}
+		slices.Sort(c.Removed)
+		var conds []string
+		if len(procs) > 0 {
+			conds = append(conds, "from_process_id IN ("+placeholders(len(procs))+")")
+		}
+		if len(res) > 0 {
+			conds = append(conds, "from_resource_id IN ("+placeholders(len(res))+")")
+		}
+		c.Dependencies, err = db.graphDependencies(ctx, "WHERE "+strings.Join(conds, " OR "), append(procs, res...)...)
+		return err
+	})
+	return c, err
 }
 
 // The graph is loaded with only the columns it uses: on a large graph,
 // reading descriptions and timestamps costs more than building it.
 
-func (db *DB) graphProcesses(ctx context.Context) ([]bia.Process, error) {
-	rows, err := db.query(ctx, "SELECT id, code, name, name_en, unit_id, important, impacts, mtpd_minutes, rto_minutes FROM bia_processes ORDER BY id")
+// where, when not empty, restricts the rows loaded ("WHERE id IN (…)").
+
+func (db *DB) graphProcesses(ctx context.Context, where string, args ...any) ([]bia.Process, error) {
+	rows, err := db.query(ctx, "SELECT id, code, name, name_en, unit_id, important, impacts, mtpd_minutes, rto_minutes FROM bia_processes "+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -496,8 +693,8 @@ func (db *DB) graphProcesses(ctx context.Context) ([]bia.Process, error) {
 	return out, rows.Err()
 }
 
-func (db *DB) graphResources(ctx context.Context) ([]bia.Resource, error) {
-	rows, err := db.query(ctx, "SELECT id, kind, code, name, name_en, unit_id, recovery_minutes FROM bia_resources ORDER BY id")
+func (db *DB) graphResources(ctx context.Context, where string, args ...any) ([]bia.Resource, error) {
+	rows, err := db.query(ctx, "SELECT id, kind, code, name, name_en, unit_id, recovery_minutes FROM bia_resources "+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -515,10 +712,10 @@ func (db *DB) graphResources(ctx context.Context) ([]bia.Resource, error) {
 	return out, rows.Err()
 }
 
-func (db *DB) graphDependencies(ctx context.Context) ([]bia.Dependency, error) {
+func (db *DB) graphDependencies(ctx context.Context, where string, args ...any) ([]bia.Dependency, error) {
 	// Nodes as signed ids (processes negative), to scan fewer columns.
 	rows, err := db.query(ctx, `SELECT id, COALESCE(-from_process_id, from_resource_id), COALESCE(-to_process_id, to_resource_id),
-		COALESCE(-alt_process_id, alt_resource_id, 0), type FROM bia_dependencies ORDER BY id`)
+		COALESCE(-alt_process_id, alt_resource_id, 0), type FROM bia_dependencies `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -872,6 +1069,6 @@ func (db *DB) ImportBIA(ctx context.Context, d *bia.GraphData) error {
 				return fmt.Errorf("dependencies %d–%d: %w", start+1, start+len(chunk), err)
 			}
 		}
-		return db.bumpBIA(ctx)
+		return db.bumpBIA(ctx) // everything
 	})
 }

@@ -191,7 +191,7 @@ var lifecycle = []navGroupDef{
 	{"assess", []navDef{
 		{"risk_survey", "/risk-surveys", authz.RiskRead, false},
 		{"risks", "/risks", authz.RiskRead, false},
-		{"bia", "/soon/bia", authz.OrgRead, true},
+		{"bia", "/bia", authz.BIARead, false},
 	}},
 	{"plan", []navDef{{"plans", "/soon/plans", authz.OrgRead, true}}},
 	{"warn", []navDef{{"warnings", "/soon/warnings", authz.OrgRead, true}}},

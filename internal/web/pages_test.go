@@ -269,9 +269,9 @@ func TestPermissionsAndNavigation(t *testing.T) {
 			t.Errorf("viewer POST /org: %d", r.status)
 		}
 		// Pages on the roadmap say what they will do; unknown ones are 404.
-		r = c.get("/soon/bia")
+		r = c.get("/soon/incidents")
 		wantStatus(t, r, http.StatusOK)
-		mustContain(t, r.body, "Coming soon", "business impact analysis")
+		mustContain(t, r.body, "Coming soon", "live timeline")
 		// The plan generator is offered from the plans page to those who may write plans only.
 		mustNotContain(t, c.get("/soon/plans").body, `href="/plans/generate"`)
 		e.seedUser("office", authz.BCMManager)

@@ -173,6 +173,7 @@ func Register(rt *server.Router, d Deps) error {
 	rt.HandleFunc("POST /plans/generate", authz.Needs(authz.PlanWrite), h.generatePlan)
 
 	// Area pages, one registration function per area (see *_routes.go).
+	h.registerBIAPages(rt)
 	h.registerSurveyPages(rt)
 
 	// Emergency contact list.

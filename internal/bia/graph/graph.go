@@ -201,34 +201,15 @@ func Build(nodes []Node, edges []Edge) (*Graph, error) {
 		thr:   make([][]Threshold, n),
 	}
 	for i, nd := range nodes {
-		switch {
-		case nd.ID == "":
-			return nil, fmt.Errorf("graph: node %d: empty id", i)
-		case nd.Kind == "":
-			return nil, fmt.Errorf("graph: node %q: empty kind", nd.ID)
-		case nd.RTO < 0 || nd.MTPD < 0 || nd.Recovery < 0:
-			return nil, fmt.Errorf("graph: node %q: negative duration", nd.ID)
-		case nd.Kind == KindProcess && nd.RTO > 0 && nd.MTPD > 0 && nd.RTO > nd.MTPD:
-			return nil, fmt.Errorf("graph: process %q: RTO %v is greater than MTPD %v", nd.ID, nd.RTO, nd.MTPD)
+		if err := checkNode(i, nd); err != nil {
+			return nil, err
 		}
 		if _, dup := g.index[nd.ID]; dup {
 			return nil, fmt.Errorf("graph: node %q given twice", nd.ID)
 		}
 		g.index[nd.ID] = int32(i)
 		g.ids[i] = nd.ID
-		g.kind[i] = nd.Kind
-		g.imp[i] = nd.Important
-		g.proc[i] = nd.Kind == KindProcess
-		if g.proc[i] {
-			g.rto[i], g.mtpd[i], g.rec[i] = nd.RTO, nd.MTPD, nd.RTO
-			if len(nd.Thresholds) > 0 {
-				t := slices.Clone(nd.Thresholds)
-				slices.SortStableFunc(t, func(a, b Threshold) int { return cmp.Compare(a.After, b.After) })
-				g.thr[i] = t
-			}
-		} else {
-			g.rec[i] = nd.Recovery
-		}
+		g.setNode(int32(i), nd)
 	}
 
 	m := len(edges)
@@ -292,9 +273,49 @@ func Build(nodes []Node, edges []Edge) (*Graph, error) {
 		g.eFrom[p], g.eTo[p], g.eAlt[p], g.eType[p] = from[i], to[i], alt[i], typ[i]
 	}
 
-	// In rows: each edge once under its target and once under its alternative.
+	g.buildIn()
+	return g, nil
+}
+
+// checkNode checks the attributes of the i-th node given.
+func checkNode(i int, nd Node) error {
+	switch {
+	case nd.ID == "":
+		return fmt.Errorf("graph: node %d: empty id", i)
+	case nd.Kind == "":
+		return fmt.Errorf("graph: node %q: empty kind", nd.ID)
+	case nd.RTO < 0 || nd.MTPD < 0 || nd.Recovery < 0:
+		return fmt.Errorf("graph: node %q: negative duration", nd.ID)
+	case nd.Kind == KindProcess && nd.RTO > 0 && nd.MTPD > 0 && nd.RTO > nd.MTPD:
+		return fmt.Errorf("graph: process %q: RTO %v is greater than MTPD %v", nd.ID, nd.RTO, nd.MTPD)
+	}
+	return nil
+}
+
+// setNode sets the attributes of node v (all but its id).
+func (g *Graph) setNode(v int32, nd Node) {
+	g.kind[v] = nd.Kind
+	g.imp[v] = nd.Important
+	g.proc[v] = nd.Kind == KindProcess
+	g.rto[v], g.mtpd[v], g.rec[v], g.thr[v] = 0, 0, 0, nil
+	if g.proc[v] {
+		g.rto[v], g.mtpd[v], g.rec[v] = nd.RTO, nd.MTPD, nd.RTO
+		if len(nd.Thresholds) > 0 {
+			t := slices.Clone(nd.Thresholds)
+			slices.SortStableFunc(t, func(a, b Threshold) int { return cmp.Compare(a.After, b.After) })
+			g.thr[v] = t
+		}
+	} else {
+		g.rec[v] = nd.Recovery
+	}
+}
+
+// buildIn builds the in rows from the out rows: each edge once under its
+// target and once under its alternative, in edge order.
+func (g *Graph) buildIn() {
+	n := len(g.ids)
 	g.inStart = make([]int32, n+1)
-	for e := range m {
+	for e := range g.eTo {
 		g.inStart[g.eTo[e]+1]++
 		if g.eAlt[e] >= 0 {
 			g.inStart[g.eAlt[e]+1]++
@@ -304,8 +325,8 @@ func Build(nodes []Node, edges []Edge) (*Graph, error) {
 		g.inStart[v+1] += g.inStart[v]
 	}
 	g.inEdge = make([]int32, g.inStart[n])
-	copy(pos, g.inStart[:n])
-	for e := range m {
+	pos := slices.Clone(g.inStart[:n])
+	for e := range g.eTo {
 		t := g.eTo[e]
 		g.inEdge[pos[t]] = int32(e)
 		pos[t]++
@@ -314,7 +335,6 @@ func Build(nodes []Node, edges []Edge) (*Graph, error) {
 			pos[a]++
 		}
 	}
-	return g, nil
 }
 
 // Len is the number of nodes.
@@ -322,6 +342,18 @@ func (g *Graph) Len() int { return len(g.ids) }
 
 // Edges is the number of edges.
 func (g *Graph) Edges() int { return len(g.eTo) }
+
+// Index is the position of a node in the graph: the order given to Build,
+// or the order Apply placed it in. Positions are dense (0 to Len()-1) and
+// fixed for the life of a Graph, so callers can keep what they know of
+// each node in a slice.
+func (g *Graph) Index(id ID) (int, bool) {
+	v, ok := g.index[id]
+	return int(v), ok
+}
+
+// ID is the id of the node at position i (0 ≤ i < Len()).
+func (g *Graph) ID(i int) ID { return g.ids[i] }
 
 // Has reports whether the graph has a node with this id.
 func (g *Graph) Has(id ID) bool { _, ok := g.index[id]; return ok }

@@ -12,6 +12,9 @@ import (
 type Affected struct {
 	ID   ID   `json:"id"`
 	Kind Kind `json:"kind"`
+	// Index is the node's position in the graph (see Graph.Index), for
+	// callers that keep what they know of each node in a slice.
+	Index int `json:"-"`
 	// Failed is set for the nodes of the failed set.
 	Failed bool `json:"failed"`
 	// Via is the next node on the chain of dependencies that takes this
@@ -52,6 +55,9 @@ type Crossing struct {
 type Impact struct {
 	Affected []Affected
 	g        *Graph
+	// viaPos is, by position in Affected, the position of the node's Via
+	// (-1 for none), so that paths are followed without looking ids up.
+	viaPos []int32
 	// Position in Affected + 1 by node index (0: not affected): in a slice
 	// over all nodes for a large loss, in a map for a small one, so that a
 	// small loss on a large graph still costs only what it touches.
@@ -67,11 +73,18 @@ func (im *Impact) Path(id ID) []ID {
 	if !ok {
 		return nil
 	}
-	path := []ID{id}
-	for im.Affected[i].Via != "" {
-		id = im.Affected[i].Via
-		path = append(path, id)
-		i, _ = im.position(id)
+	return im.PathAt(i)
+}
+
+// ViaAt is the position in Affected of the Via node of Affected[i], -1
+// when it has none.
+func (im *Impact) ViaAt(i int) int { return int(im.viaPos[i]) }
+
+// PathAt is Path of Affected[i].
+func (im *Impact) PathAt(i int) []ID {
+	path := make([]ID, 0, im.Affected[i].Depth+1)
+	for p := int32(i); p >= 0; p = im.viaPos[p] {
+		path = append(path, im.Affected[p].ID)
 	}
 	return path
 }
@@ -222,33 +235,50 @@ func (g *Graph) Impact(failed ...ID) (*Impact, error) {
 	// Positions are kept by node index rather than by id: for a loss that
 	// takes down most of a large graph, hashing every id costs more than
 	// the propagation.
-	im := &Impact{Affected: make([]Affected, len(w.order)), g: g}
-	if len(w.order)*16 >= len(g.ids) {
+	n := len(w.order)
+	im := &Impact{Affected: make([]Affected, n), g: g, viaPos: make([]int32, n)}
+	if n*16 >= len(g.ids) {
 		im.pos = make([]int32, len(g.ids))
 	} else {
-		im.posMap = make(map[int32]int32, len(w.order))
+		im.posMap = make(map[int32]int32, n)
 	}
+	// The crossings of every process share one backing array.
+	crossings := 0
+	for _, v := range w.order {
+		if g.proc[v] {
+			crossings += g.crossed(v, w.outage[v], w.known[v])
+		}
+	}
+	cbuf := make([]Crossing, 0, crossings)
 	for i, v := range w.order {
-		a := Affected{
-			ID: g.ids[v], Kind: g.kind[v], Failed: w.failed[v], Depth: int(w.depth[v]),
+		a := &im.Affected[i]
+		*a = Affected{
+			ID: g.ids[v], Kind: g.kind[v], Index: int(v), Failed: w.failed[v], Depth: int(w.depth[v]),
 			Outage: w.outage[v], OutageKnown: w.known[v],
 		}
+		im.viaPos[i] = -1
 		if w.via[v] >= 0 {
 			e := w.viaEdge[v]
 			a.Via, a.ViaType, a.ViaAlternative = g.ids[w.via[v]], g.types[g.eType[e]], g.eAlt[e] >= 0
+			// The via node went down earlier, so its position is set.
+			if im.pos != nil {
+				im.viaPos[i] = im.pos[w.via[v]] - 1
+			} else {
+				im.viaPos[i] = im.posMap[w.via[v]] - 1
+			}
 		}
 		if g.proc[v] {
 			a.RTO, a.MTPD = g.rto[v], g.mtpd[v]
 			a.RTOBreached = a.RTO > 0 && (!a.OutageKnown || a.Outage > a.RTO)
 			a.MTPDBreached = a.MTPD > 0 && (!a.OutageKnown || a.Outage > a.MTPD)
-			for _, t := range g.thr[v] {
-				if a.OutageKnown && t.After >= a.Outage {
-					break
+			if k := g.crossed(v, a.Outage, a.OutageKnown); k > 0 {
+				start := len(cbuf)
+				for _, t := range g.thr[v][:k] {
+					cbuf = append(cbuf, Crossing{At: t.After, Level: t.Level, Label: t.Label})
 				}
-				a.Crossed = append(a.Crossed, Crossing{At: t.After, Level: t.Level, Label: t.Label})
+				a.Crossed = cbuf[start:len(cbuf):len(cbuf)]
 			}
 		}
-		im.Affected[i] = a
 		if im.pos != nil {
 			im.pos[v] = int32(i) + 1
 		} else {
@@ -256,6 +286,20 @@ func (g *Graph) Impact(failed ...ID) (*Impact, error) {
 		}
 	}
 	return im, nil
+}
+
+// crossed is how many of process v's thresholds (sorted by time) are
+// crossed during an outage: all of them when its end is unknown.
+func (g *Graph) crossed(v int32, outage time.Duration, known bool) int {
+	thr := g.thr[v]
+	if !known {
+		return len(thr)
+	}
+	k := 0
+	for k < len(thr) && thr[k].After < outage {
+		k++
+	}
+	return k
 }
 
 // SPOF is a single point of failure: a resource whose loss alone takes
