@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/continuo-bcm/continuo/internal/authz"
 	"github.com/continuo-bcm/continuo/internal/notify"
+	"github.com/continuo-bcm/continuo/internal/org"
 	"github.com/continuo-bcm/continuo/internal/warning"
 )
 
@@ -28,10 +30,136 @@ func (a *App) newWarnings() {
 	}
 }
 
-// runWarnings polls the CAP feeds and expires warnings past their
-// valid-until time, once a minute, until ctx ends.
+// runWarnings polls the CAP feeds, expires warnings past their
+// valid-until time and escalates overdue acknowledgements, once a minute,
+// until ctx ends.
 func (a *App) runWarnings(ctx context.Context) {
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if n, err := a.EscalateOverdueAcks(ctx); err != nil {
+				a.Log.Error("escalating overdue warning acknowledgements", "err", err)
+			} else if n > 0 {
+				a.Log.Info("overdue warning acknowledgements escalated", "departments", n)
+			}
+		}
+	}()
 	a.Warning.RunFeeds(ctx, &http.Client{Timeout: 30 * time.Second}, time.Minute)
+}
+
+// OverduePolicy is the name of the escalation policy applied to the
+// reminders of overdue acknowledgements, when such a policy exists.
+const OverduePolicy = "warning-overdue"
+
+// EscalateOverdueAcks sends, once per warning revision and recipient
+// department, a reminder to the people of each department that has not
+// acknowledged a warning in force by its due time, with acknowledgement
+// required and the escalation policy named OverduePolicy (deputies are
+// notified when nobody answers). The dedup key makes it safe to run on
+// every server every minute. It returns how many reminders it created.
+func (a *App) EscalateOverdueAcks(ctx context.Context) (int, error) {
+	if a.Notify == nil {
+		return 0, nil
+	}
+	sys := authz.WithPrincipal(ctx, authz.SystemPrincipal)
+	pending, err := a.Warning.OverdueAcks(sys)
+	if err != nil || len(pending) == 0 {
+		return 0, err
+	}
+	var policy *int64
+	policies, err := a.Notify.Policies(sys)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range policies {
+		if p.Name == OverduePolicy {
+			policy = &p.ID
+		}
+	}
+	n := 0
+	for _, p := range pending {
+		people, err := a.peopleOf(sys, p.UnitID)
+		if err != nil {
+			return n, err
+		}
+		if len(people) == 0 {
+			continue
+		}
+		zh, en := overdueTexts(&p, a.Config.BaseURL, a.Location)
+		sev := notify.Severity(p.Level.Color())
+		if !sev.Valid() {
+			sev = notify.Info
+		}
+		_, created, err := a.Notify.Send(sys, notify.Message{
+			DedupKey:    fmt.Sprintf("warning:%d:overdue:r%d:u%d", p.WarningID, p.Revision, p.UnitID),
+			Source:      fmt.Sprintf("warning:%d", p.WarningID),
+			Severity:    sev,
+			AckRequired: true,
+			Texts:       map[string]notify.Text{notify.LangZh: zh, notify.LangEn: en},
+			Data: map[string]any{"warning_id": p.WarningID, "revision": p.Revision, "unit_id": p.UnitID, "level": int(p.Level),
+				"change": "overdue", "due_at": p.DueAt},
+			Recipients: people,
+			PolicyID:   policy,
+		})
+		if err != nil {
+			return n, fmt.Errorf("warning %d, unit %d: %w", p.WarningID, p.UnitID, err)
+		}
+		if created {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// peopleOf lists the active people of a unit's subtree.
+func (a *App) peopleOf(ctx context.Context, unitID int64) ([]int64, error) {
+	active := true
+	var ids []int64
+	var after int64
+	for {
+		page, _, err := a.Org.People(ctx, org.PeopleFilter{UnitID: unitID, Active: &active, Limit: 500, AfterID: after})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range page {
+			ids = append(ids, p.ID)
+		}
+		if len(page) < 500 {
+			return ids, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+func overdueTexts(p *warning.PendingAck, baseURL string, loc *time.Location) (zh, en notify.Text) {
+	titleEn, unitEn := p.TitleEn, p.UnitNameEn
+	if titleEn == "" {
+		titleEn = p.Title
+	}
+	if unitEn == "" {
+		unitEn = p.UnitName
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	due := p.DueAt.In(loc).Format("2006-01-02 15:04 MST")
+	zh.Subject = clip(fmt.Sprintf("【预警响应超时】%s：%s尚未确认", p.Title, p.UnitName), 300)
+	en.Subject = clip(fmt.Sprintf("[Acknowledgement overdue] %s: %s has not acknowledged", titleEn, unitEn), 300)
+	zh.Body = fmt.Sprintf("%s（%s）要求各接收部门在 %s 前确认收到并记录已采取的措施，%s尚未确认。请立即处理。\n", p.Title, p.Level.NameZh(), due, p.UnitName)
+	en.Body = fmt.Sprintf("%s (%s) was to be acknowledged by every recipient department by %s, with the measures taken; %s has not. Please act now.\n",
+		titleEn, p.Level.NameEn(), due, unitEn)
+	if baseURL != "" {
+		link := fmt.Sprintf("%s/warnings/%d#ack-form", strings.TrimRight(baseURL, "/"), p.WarningID)
+		zh.Body += "确认响应: " + link + "\n"
+		en.Body += "Acknowledge: " + link + "\n"
+	}
+	return zh, en
 }
 
 // warningNotifier hands warnings to the notification engine.
@@ -106,5 +234,17 @@ func warningTexts(change warning.Action, w *warning.Warning, baseURL string) (zh
 		line(&be, "Details", link)
 	}
 	zh.Body, en.Body = bz.String(), be.String()
+	// The engine refuses subjects over 300 characters; a long title must
+	// not keep the warning from being released.
+	zh.Subject, en.Subject = clip(zh.Subject, 300), clip(en.Subject, 300)
 	return zh, en
+}
+
+// clip shortens s to at most n characters, marking the cut with "…".
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -29,9 +29,11 @@ type Recipients struct {
 }
 
 // Notifier sends a change of a warning to its recipients. The service
-// calls it after the change is committed, for warnings raised, upgraded,
-// downgraded, lifted and expired; the notification engine implements it
-// with durable deliveries, so a failure here is logged, not undone.
+// calls it inside the transaction of the change, for warnings raised,
+// upgraded, downgraded, lifted and expired: the notification engine
+// stores its message in that transaction (an outbox), so the change and
+// its notification are committed together or not at all, and a crash
+// after the commit loses no notification. An error undoes the change.
 type Notifier interface {
 	NotifyWarning(ctx context.Context, change Action, w Warning, to Recipients) error
 }
@@ -115,7 +117,7 @@ func (s *Service) ackDue(l Level, from time.Time) time.Time {
 	return from.Add(d)
 }
 
-// notice is a change to hand to the notifier after the commit.
+// notice is a change to hand to the notifier before the commit.
 type notice struct {
 	change Action
 	w      Warning
@@ -126,33 +128,38 @@ type batch struct{ notices []notice }
 
 func (b *batch) add(a Action, w Warning) { b.notices = append(b.notices, notice{a, w}) }
 
-// inTx runs fn in a transaction, then sends its notices.
+// inTx runs fn in a transaction and hands its notices to the notifier in
+// the same transaction.
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, b *batch) error) error {
-	b := &batch{}
-	if err := s.tx.InTx(ctx, func(ctx context.Context) error { return fn(ctx, b) }); err != nil {
-		return err
-	}
-	s.send(ctx, b.notices)
-	return nil
+	return s.tx.InTx(ctx, func(ctx context.Context) error {
+		b := &batch{}
+		if err := fn(ctx, b); err != nil {
+			return err
+		}
+		return s.send(ctx, b.notices)
+	})
 }
 
-func (s *Service) send(ctx context.Context, ns []notice) {
+func (s *Service) send(ctx context.Context, ns []notice) error {
 	s.mu.RLock()
-	n, log := s.notifier, s.log
+	n := s.notifier
 	s.mu.RUnlock()
-	if n == nil {
-		return
+	if n == nil || len(ns) == 0 {
+		return nil
 	}
-	sys := authz.WithPrincipal(context.WithoutCancel(ctx), authz.SystemPrincipal)
+	// Whoever made the change, the notification is the system's: a
+	// department lead's observation still reaches the whole audience.
+	sys := authz.WithPrincipal(ctx, authz.SystemPrincipal)
 	for _, x := range ns {
 		to, err := s.recipients(sys, &x.w)
-		if err == nil {
-			err = n.NotifyWarning(sys, x.change, x.w, to)
-		}
 		if err != nil {
-			log.Error("warning notification failed", "warning", x.w.ID, "change", x.change, "err", err)
+			return fmt.Errorf("warning %d: recipients: %w", x.w.ID, err)
+		}
+		if err := n.NotifyWarning(sys, x.change, x.w, to); err != nil {
+			return fmt.Errorf("warning %d: notify %s: %w", x.w.ID, x.change, err)
 		}
 	}
+	return nil
 }
 
 // Recipients resolves a warning's audience to people: everyone active in

@@ -5,7 +5,7 @@
 // acknowledgement every recipient department owes, with the measures it
 // took. Every change of a warning is kept as history. Sending the warning
 // to people is the notification engine's work: the service hands each
-// change to a Notifier after it is committed.
+// change to a Notifier inside the change's transaction (an outbox).
 package warning
 
 import (
@@ -640,6 +640,9 @@ type Store interface {
 
 	AddEvent(ctx context.Context, e *Event) error
 	Events(ctx context.Context, warningID int64) ([]Event, error)
+	// BoardRevision returns a token that changes with every history event
+	// and with every warning in force whose acknowledgements fall due.
+	BoardRevision(ctx context.Context, now time.Time) (string, error)
 
 	AddAck(ctx context.Context, a *Ack) error
 	Acks(ctx context.Context, warningID int64) ([]Ack, error)

@@ -194,7 +194,7 @@ var lifecycle = []navGroupDef{
 		{"bia", "/bia", authz.BIARead, false},
 	}},
 	{"plan", []navDef{{"plans", "/soon/plans", authz.OrgRead, true}}},
-	{"warn", []navDef{{"warnings", "/soon/warnings", authz.OrgRead, true}}},
+	{"warn", []navDef{{"warnings", "/warnings", authz.WarningRead, false}}},
 	{"respond", []navDef{{"incidents", "/soon/incidents", authz.OrgRead, true}}},
 	{"recover", []navDef{{"recovery", "/soon/recovery", authz.OrgRead, true}}},
 	{"improve", []navDef{

@@ -174,6 +174,7 @@ func Register(rt *server.Router, d Deps) error {
 
 	// Area pages, one registration function per area (see *_routes.go).
 	h.registerBIAPages(rt)
+	h.registerWarningPages(rt)
 	h.registerSurveyPages(rt)
 
 	// Emergency contact list.

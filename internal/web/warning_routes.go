@@ -1,0 +1,62 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/continuo-bcm/continuo/internal/authz"
+	"github.com/continuo-bcm/continuo/internal/server"
+)
+
+// boardPollEvery is how often open warning boards look for changes made
+// by other server processes; changes made by this process are seen at
+// once.
+const boardPollEvery = 2 * time.Second
+
+// registerWarningPages adds the warning pages to rt: the board with its
+// live stream, history, issuing and changing warnings, acknowledgement,
+// indicators, and the notification channels, delivery log and personal
+// preferences.
+func (h *handler) registerWarningPages(rt *server.Router) {
+	if h.d.Warning == nil {
+		return
+	}
+	read := authz.Needs(authz.WarningRead)
+	write := authz.Needs(authz.WarningWrite)
+	ack := authz.Needs(authz.WarningAck)
+	hub := newBoardHub(func(ctx context.Context) (string, error) {
+		return h.d.Warning.BoardRevision(authz.WithPrincipal(ctx, authz.SystemPrincipal))
+	}, boardPollEvery, h.log)
+
+	rt.HandleFunc("GET /warnings", read, h.showWarningBoard)
+	rt.HandleFunc("GET /warnings/live", read, h.streamWarnings(hub))
+	rt.HandleFunc("GET /warnings/history", read, h.showWarningHistory)
+	rt.HandleFunc("GET /warnings/new", write, h.newWarning)
+	rt.HandleFunc("POST /warnings", write, h.issueWarning(hub))
+	rt.HandleFunc("GET /warnings/{id}", read, h.showWarning)
+	rt.HandleFunc("POST /warnings/{id}/level", write, h.changeWarningLevel(hub))
+	rt.HandleFunc("POST /warnings/{id}/lift", write, h.liftWarning(hub))
+	rt.HandleFunc("POST /warnings/{id}/acks", ack, h.acknowledgeWarning(hub))
+
+	rt.HandleFunc("GET /indicators", read, h.listIndicators)
+	rt.HandleFunc("GET /indicators/new", write, h.newIndicator)
+	rt.HandleFunc("POST /indicators", write, h.createIndicator)
+	rt.HandleFunc("GET /indicators/{id}", read, h.showIndicator)
+	rt.HandleFunc("GET /indicators/{id}/edit", write, h.editIndicator)
+	rt.HandleFunc("POST /indicators/{id}", write, h.updateIndicator)
+
+	if h.d.Notify == nil {
+		return
+	}
+	manage := authz.Needs(authz.NotifyManage)
+	self := authz.Needs(authz.SelfService)
+	rt.HandleFunc("GET /notify/channels", manage, h.listChannels)
+	rt.HandleFunc("POST /notify/channels", manage, h.createChannel)
+	rt.HandleFunc("GET /notify/channels/{id}/edit", manage, h.editChannel)
+	rt.HandleFunc("POST /notify/channels/{id}", manage, h.updateChannel)
+	rt.HandleFunc("POST /notify/channels/{id}/delete", manage, h.deleteChannel)
+	rt.HandleFunc("POST /notify/channels/{id}/test", manage, h.testChannel)
+	rt.HandleFunc("GET /notify/deliveries", manage, h.showDeliveryLog)
+	rt.HandleFunc("GET /profile/notifications", self, h.showPreferences)
+	rt.HandleFunc("POST /profile/notifications", self, h.savePreferences)
+}
