@@ -101,11 +101,13 @@ func (h *handlers) registerPlans(api huma.API) {
 		UnitID    int64       `query:"unit_id" minimum:"0" doc:"only plans of this unit and its sub-units"`
 		Status    plan.Status `query:"status" enum:"draft,in_review,approved,published,superseded" doc:"status of the newest version"`
 		Published bool        `query:"published" doc:"only plans with a version in force"`
+		OwnerID   int64       `query:"owner_id" minimum:"0" doc:"only the plans of this owner (a person)"`
+		ReviewBy  string      `query:"review_due_by" doc:"only published plans due for review on or before this day, YYYY-MM-DD"`
 		Limit     int         `query:"limit" default:"50" minimum:"1" maximum:"500"`
 		Offset    int         `query:"offset" minimum:"0"`
 	}) (*out[planPage], error) {
 		ps, total, err := h.d.Plan.Plans(ctx, plan.Filter{Query: in.Q, Kind: in.Kind, UnitID: in.UnitID, Status: in.Status,
-			Published: in.Published, Limit: in.Limit, Offset: in.Offset})
+			Published: in.Published, OwnerID: in.OwnerID, ReviewDueBy: in.ReviewBy, Limit: in.Limit, Offset: in.Offset})
 		if err != nil {
 			return nil, err
 		}

@@ -143,6 +143,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 	a.BIA = bia.NewService(db, db, a.Audit, clk)
 	a.newWarnings()
 	a.newSurveys()
+	a.newPlanReviews()
 	a.Fonts = document.NewLazyFonts(cfg.PDFFont)
 	if cfg.OIDC.Enabled() {
 		a.OIDC, err = sso.New(ctx, sso.Config{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
@@ -168,7 +169,7 @@ func (a *App) Handler() (http.Handler, *server.Router, error) {
 	if err := api.Register(rt, api.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Survey: a.Survey, Fonts: a.Fonts, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version}); err != nil {
 		return nil, nil, err
 	}
-	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Survey: a.Survey, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
+	if err := web.Register(rt, web.Deps{Org: a.Org, Identity: a.Identity, Risk: a.Risk, Plan: a.Plan, BIA: a.BIA, Notify: a.Notify, Warning: a.Warning, Survey: a.Survey, Fonts: a.Fonts, Audit: a.Audit, DB: a.DB, Clock: a.Clock, Log: a.Log, Version: Version,
 		SecureCookies: a.Config.SecureCookies, BaseURL: a.Config.BaseURL, OIDC: a.OIDC, Location: a.Location}); err != nil {
 		return nil, nil, err
 	}
@@ -196,6 +197,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	go a.housekeeping(ctx)
 	go a.runWarnings(ctx)
 	go a.runSurveyReminders(ctx)
+	go a.runPlanReviewReminders(ctx)
 	// The notification dispatcher stops with the server and is waited
 	// for, so that no send is left unrecorded by a clean shutdown.
 	dctx, stopDispatch := context.WithCancel(ctx)

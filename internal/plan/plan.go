@@ -293,8 +293,13 @@ type Filter struct {
 	Status Status
 	// Published limits the list to plans with a version in force.
 	Published bool
-	Limit     int // 0 means 50; at most 500
-	Offset    int
+	// OwnerID limits the list to the plans of one owner.
+	OwnerID int64
+	// ReviewDueBy limits the list to published plans whose review falls
+	// due on or before the day (YYYY-MM-DD), overdue ones included.
+	ReviewDueBy string
+	Limit       int // 0 means 50; at most 500
+	Offset      int
 }
 
 // ReviewReminder is a published plan due, or overdue, for review.

@@ -17,10 +17,11 @@ import (
 
 // Service keeps the plan library.
 type Service struct {
-	store Store
-	tx    tx.Runner
-	audit *audit.Log
-	clock clock.Clock
+	store    Store
+	tx       tx.Runner
+	audit    *audit.Log
+	clock    clock.Clock
+	notifier ReviewNotifier
 }
 
 // NewService returns the plan service.
@@ -45,6 +46,11 @@ func (s *Service) Plans(ctx context.Context, f Filter) ([]Plan, int, error) {
 	}
 	if f.Status != "" && !f.Status.Valid() {
 		v.Add("status", "must be one of %s", join(Statuses))
+	}
+	if f.ReviewDueBy != "" {
+		if _, err := time.Parse(DateLayout, f.ReviewDueBy); err != nil {
+			v.Add("review_due_by", "must be a date, YYYY-MM-DD")
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, 0, err
@@ -317,10 +323,13 @@ func newVersion(planID int64, number, basedOn int, v Version, who authz.Principa
 
 // UpdatePlan changes a plan's library fields: code, kind, unit, owner,
 // review interval and approvers. Its content changes only through drafts.
-// Changing the review interval moves the review due date of the version
-// in force. It needs plan.write on the unit, and on the new unit when
-// the plan moves.
+// A review interval of 0 keeps the plan's interval; changing it moves the
+// review due date of the version in force. The approvers and the quorum
+// cannot change while a version is in review or approved: the decisions
+// given so far were given under them. It needs plan.write on the unit,
+// and on the new unit when the plan moves.
 func (s *Service) UpdatePlan(ctx context.Context, p Plan) (Plan, error) {
+	keepInterval := p.ReviewMonths == 0
 	if err := p.Validate(); err != nil {
 		return Plan{}, err
 	}
@@ -328,6 +337,14 @@ func (s *Service) UpdatePlan(ctx context.Context, p Plan) (Plan, error) {
 		before, err := s.store.PlanByID(ctx, p.ID)
 		if err != nil {
 			return err
+		}
+		if keepInterval {
+			p.ReviewMonths = before.ReviewMonths
+		}
+		if (before.Status == InReview || before.Status == Approved) && !sameApprovers(before, p) {
+			return &errs.Error{Code: errs.Conflict, Message: "approval has started",
+				Fields: []errs.FieldError{{Field: "approvers", Message: "cannot change while version " + strconv.Itoa(before.LatestVersion) +
+					" is " + strings.ReplaceAll(string(before.Status), "_", " ") + "; withdraw it to a draft first"}}}
 		}
 		if _, err := s.requireOn(ctx, authz.PlanWrite, before.UnitID); err != nil {
 			return err
@@ -354,6 +371,20 @@ func (s *Service) UpdatePlan(ctx context.Context, p Plan) (Plan, error) {
 		return s.audit.Record(ctx, "plan.update", "plan", p.ID, before, after)
 	})
 	return p, err
+}
+
+// sameApprovers reports whether b names the same approvers (accounts and
+// roles, in order) and quorum as a.
+func sameApprovers(a, b Plan) bool {
+	if len(a.Approvers) != len(b.Approvers) || a.RequiredApprovals() != b.RequiredApprovals() {
+		return false
+	}
+	for i := range a.Approvers {
+		if a.Approvers[i].UserID != b.Approvers[i].UserID || a.Approvers[i].Role != b.Approvers[i].Role {
+			return false
+		}
+	}
+	return true
 }
 
 // DeletePlan removes a plan that was never published, with its drafts.
@@ -640,25 +671,9 @@ func (s *Service) Decide(ctx context.Context, planID int64, number int, verdict 
 	return s.transition(ctx, authz.PlanApprove, planID, number, string(verdict), []Status{InReview},
 		func(ctx context.Context, p *Plan, ver *Version, path string, now time.Time) error {
 			who := actor(ctx)
-			if !who.System && (who.UserID == ver.AuthorID || who.UserID == ver.SubmittedBy) {
-				return errs.New(errs.Forbidden, "the author of a plan version cannot approve or reject it: version %d was drafted or submitted by %s",
-					ver.Number, ver.AuthorName)
-			}
-			filled := map[int]bool{}
-			for _, d := range ver.Decisions {
-				if d.Round != ver.Round {
-					continue
-				}
-				if d.UserID == who.UserID && !who.System {
-					return errs.New(errs.Conflict, "%s already decided on version %d (%s)", who.Name, ver.Number, d.Verdict)
-				}
-				if d.Verdict == Approve {
-					filled[d.Slot] = true
-				}
-			}
-			slot, isApprover := matchSlot(p, who, path, filled)
-			if !isApprover {
-				return errs.New(errs.Forbidden, "%s is not an approver of this plan", who.Name)
+			filled, slot, err := decision(p, ver, who, path)
+			if err != nil {
+				return err
 			}
 			d := Decision{VersionID: ver.ID, Verdict: verdict, Comment: comment, UserID: who.UserID, UserName: who.Name, Slot: -1, At: now, Round: ver.Round}
 			if verdict == Approve {
@@ -675,6 +690,50 @@ func (s *Service) Decide(ctx context.Context, planID int64, number int, verdict 
 			}
 			return s.store.AddPlanDecision(ctx, &d)
 		})
+}
+
+// MayDecide reports whether who may approve or reject version v of plan p
+// now: nil when they may, otherwise the error Decide would answer (the
+// version is not in review, who lacks plan.approve on the plan's unit,
+// drafted or submitted the version, already decided in this round, or is
+// not one of the plan's approvers). unitPath is the path of the plan's
+// unit. Pages use it to offer the decision only to those who may take it.
+func MayDecide(p *Plan, v *Version, who authz.Principal, unitPath string) error {
+	if v.Status != InReview {
+		return errs.New(errs.Conflict, "version %d is %s; approve needs it to be in review", v.Number, strings.ReplaceAll(string(v.Status), "_", " "))
+	}
+	if !who.On(authz.PlanApprove, unitPath) {
+		return errs.New(errs.Forbidden, "permission %s required on this unit", authz.PlanApprove)
+	}
+	_, _, err := decision(p, v, who, unitPath)
+	return err
+}
+
+// decision checks that who may decide on ver and returns the approver
+// slots filled in the current round and the slot an approval by who would
+// fill (-1 when all of theirs are filled).
+func decision(p *Plan, ver *Version, who authz.Principal, path string) (filled map[int]bool, slot int, err error) {
+	if !who.System && (who.UserID == ver.AuthorID || who.UserID == ver.SubmittedBy) {
+		return nil, -1, errs.New(errs.Forbidden, "the author of a plan version cannot approve or reject it: version %d was drafted or submitted by %s",
+			ver.Number, ver.AuthorName)
+	}
+	filled = map[int]bool{}
+	for _, d := range ver.Decisions {
+		if d.Round != ver.Round {
+			continue
+		}
+		if d.UserID == who.UserID && !who.System {
+			return nil, -1, errs.New(errs.Conflict, "%s already decided on version %d (%s)", who.Name, ver.Number, d.Verdict)
+		}
+		if d.Verdict == Approve {
+			filled[d.Slot] = true
+		}
+	}
+	slot, isApprover := matchSlot(p, who, path, filled)
+	if !isApprover {
+		return nil, -1, errs.New(errs.Forbidden, "%s is not an approver of this plan", who.Name)
+	}
+	return filled, slot, nil
 }
 
 // matchSlot finds the approver slot the principal fills: their own named

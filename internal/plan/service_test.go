@@ -608,3 +608,184 @@ func TestDueForReview(t *testing.T) {
 		}
 	})
 }
+
+func TestMayDecideAndApproverGuard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		office := e.as(e.office)
+		p, v := e.create(t, office, plan.Plan{Kind: plan.Special, UnitID: e.east.ID, ReviewMonths: 6,
+			Approvers: []plan.Approver{{UserID: e.chair.ID}}})
+		principal := func(u identity.User) authz.Principal {
+			pr, _ := authz.From(e.as(u))
+			return pr
+		}
+		// A draft cannot be decided on by anyone.
+		wantCode(t, plan.MayDecide(&p, &v, principal(e.chair), e.east.Path), errs.Conflict, "in review")
+
+		// A review interval of 0 keeps the plan's; the approvers may change while drafting.
+		p.ReviewMonths = 0
+		p.Approvers = []plan.Approver{{UserID: e.chair.ID}, {Role: authz.Committee}}
+		p, err := e.plans.UpdatePlan(office, p)
+		if err != nil || p.ReviewMonths != 6 || len(p.Approvers) != 2 {
+			t.Fatalf("update: %v, review months %d, approvers %+v", err, p.ReviewMonths, p.Approvers)
+		}
+		if v, err = e.plans.Submit(office, p.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, plan.MayDecide(&p, &v, principal(e.office), e.east.Path), errs.Forbidden, "plan.approve")
+		withBoth := e.office
+		withBoth.Grants = append(withBoth.Grants, authz.Grant{Role: authz.Committee, UnitID: e.group.ID})
+		wantCode(t, plan.MayDecide(&p, &v, principal(withBoth), e.east.Path), errs.Forbidden, "author")
+		if err := plan.MayDecide(&p, &v, principal(e.chair), e.east.Path); err != nil {
+			t.Fatalf("the chair may decide: %v", err)
+		}
+
+		// Once in review the approvers and the quorum are fixed; other fields may change.
+		changed := p
+		changed.Approvers = []plan.Approver{{Role: authz.Committee}}
+		_, err = e.plans.UpdatePlan(office, changed)
+		wantCode(t, err, errs.Conflict, "approval has started")
+		if fs := errs.FieldsOf(err); len(fs) != 1 || fs[0].Field != "approvers" {
+			t.Fatalf("fields %+v", fs)
+		}
+		changed = p
+		changed.Quorum = 1
+		_, err = e.plans.UpdatePlan(office, changed)
+		wantCode(t, err, errs.Conflict, "approval has started")
+		changed = p
+		changed.Code = "ZX-09"
+		if _, err := e.plans.UpdatePlan(office, changed); err != nil {
+			t.Fatalf("changing the code in review: %v", err)
+		}
+
+		if v, err = e.plans.Decide(e.as(e.chair), p.ID, 1, plan.Approve, ""); err != nil {
+			t.Fatal(err)
+		}
+		// Having decided, the chair may not decide again; another committee member may.
+		wantCode(t, plan.MayDecide(&p, &v, principal(e.chair), e.east.Path), errs.Conflict, "already decided")
+		if err := plan.MayDecide(&p, &v, principal(e.member), e.east.Path); err != nil {
+			t.Fatalf("a committee member may decide: %v", err)
+		}
+		if _, err := e.plans.Withdraw(office, p.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		// Back in draft, the approvers may change again.
+		changed = p
+		changed.Code = "ZX-09"
+		changed.Approvers = []plan.Approver{{Role: authz.Committee}}
+		if _, err := e.plans.UpdatePlan(office, changed); err != nil {
+			t.Fatalf("changing approvers in draft: %v", err)
+		}
+	})
+}
+
+// fakeNotifier records reminders and, like the notification engine, sends
+// each dedup key once.
+type fakeNotifier struct {
+	keys map[string]bool
+	sent []plan.ReviewReminder
+}
+
+func (f *fakeNotifier) RemindReview(_ context.Context, r plan.ReviewReminder, key string) (bool, error) {
+	if f.keys[key] {
+		return false, nil
+	}
+	f.keys[key] = true
+	f.sent = append(f.sent, r)
+	return true, nil
+}
+
+func TestReviewRemindersAndFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		office, chair := e.as(e.office), e.as(e.chair)
+		publish := func(p plan.Plan) {
+			t.Helper()
+			if _, err := e.plans.Submit(office, p.ID, 1); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.plans.Decide(chair, p.ID, 1, plan.Approve, ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.plans.Publish(office, p.ID, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		owned, _ := e.create(t, office, plan.Plan{Code: "O", Kind: plan.General, UnitID: e.group.ID, OwnerID: e.li.ID})
+		publish(owned) // due 2027-03-01
+		orphan, _ := e.create(t, office, plan.Plan{Code: "N", Kind: plan.DRP, UnitID: e.group.ID})
+		publish(orphan)
+		e.create(t, office, plan.Plan{Code: "D", Kind: plan.Special, UnitID: e.group.ID, OwnerID: e.li.ID}) // a draft
+
+		// The library filters by owner and by review due date.
+		list := func(f plan.Filter) []string {
+			t.Helper()
+			ps, _, err := e.plans.Plans(e.sys, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, p := range ps {
+				codes = append(codes, p.Code)
+			}
+			return codes
+		}
+		if got := list(plan.Filter{OwnerID: e.li.ID}); !reflect.DeepEqual(got, []string{"O", "D"}) {
+			t.Errorf("owned by Li: %v", got)
+		}
+		if got := list(plan.Filter{ReviewDueBy: "2027-02-28"}); len(got) != 0 {
+			t.Errorf("due by 2027-02-28: %v", got)
+		}
+		if got := list(plan.Filter{ReviewDueBy: "2027-03-01"}); !reflect.DeepEqual(got, []string{"O", "N"}) {
+			t.Errorf("due by 2027-03-01: %v", got)
+		}
+		_, _, err := e.plans.Plans(e.sys, plan.Filter{ReviewDueBy: "next year"})
+		wantCode(t, err, errs.Invalid, "review_due_by")
+
+		// Reminders need a notifier and plan.write.
+		_, err = e.plans.RemindReviews(e.sys, time.Now())
+		wantCode(t, err, errs.Internal, "no notifier")
+		n := &fakeNotifier{keys: map[string]bool{}}
+		e.plans.SetNotifier(n)
+		_, err = e.plans.RemindReviews(e.as(e.viewer), time.Now())
+		wantCode(t, err, errs.Forbidden, "plan.write")
+
+		remind := func(day string, wantSent int) plan.RemindResult {
+			t.Helper()
+			at, _ := time.Parse(plan.DateLayout, day)
+			res, err := e.plans.RemindReviews(e.sys, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Sent != wantSent {
+				t.Fatalf("%s: sent %d, want %d (%+v)", day, res.Sent, wantSent, res)
+			}
+			return res
+		}
+		remind("2027-01-15", 0)        // not yet in the window
+		res := remind("2027-02-01", 1) // a month ahead: the owner of O; N has none
+		if res.Due != 2 || !reflect.DeepEqual(res.NoOwner, []int64{orphan.ID}) || n.sent[0].OwnerID != e.li.ID {
+			t.Fatalf("a month ahead: %+v %+v", res, n.sent)
+		}
+		remind("2027-02-10", 0) // same stage: not again
+		remind("2027-02-23", 1) // the last week
+		remind("2027-03-01", 1) // the day
+		remind("2027-03-02", 1) // overdue, first week
+		remind("2027-03-08", 0) // still the first week
+		remind("2027-03-09", 1) // second week
+		var stages []string
+		for _, r := range n.sent {
+			stages = append(stages, r.ReminderStage())
+		}
+		if !reflect.DeepEqual(stages, []string{"month", "week", "due", "overdue-1", "overdue-2"}) {
+			t.Fatalf("stages %v", stages)
+		}
+		// A confirmed review moves the due date: reminders start afresh a year on.
+		e.clock.Set(time.Date(2027, 3, 10, 9, 0, 0, 0, time.UTC))
+		if _, err := e.plans.ConfirmReview(office, owned.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		remind("2027-03-11", 0)
+		remind("2028-02-15", 1)
+	})
+}

@@ -126,6 +126,14 @@ func planWhere(f plan.Filter) (string, []any) {
 	if f.Published {
 		conds = append(conds, "p.published_version > 0")
 	}
+	if f.OwnerID > 0 {
+		conds = append(conds, "p.owner_id = ?")
+		args = append(args, f.OwnerID)
+	}
+	if f.ReviewDueBy != "" {
+		conds = append(conds, "p.published_version > 0 AND p.review_due <> '' AND p.review_due <= ?")
+		args = append(args, f.ReviewDueBy)
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}

@@ -193,7 +193,7 @@ var lifecycle = []navGroupDef{
 		{"risks", "/risks", authz.RiskRead, false},
 		{"bia", "/bia", authz.BIARead, false},
 	}},
-	{"plan", []navDef{{"plans", "/soon/plans", authz.OrgRead, true}}},
+	{"plan", []navDef{{"plans", "/plans", authz.PlanRead, false}}},
 	{"warn", []navDef{{"warnings", "/warnings", authz.WarningRead, false}}},
 	{"respond", []navDef{{"incidents", "/soon/incidents", authz.OrgRead, true}}},
 	{"recover", []navDef{{"recovery", "/soon/recovery", authz.OrgRead, true}}},

@@ -272,12 +272,12 @@ func TestPermissionsAndNavigation(t *testing.T) {
 		r = c.get("/soon/incidents")
 		wantStatus(t, r, http.StatusOK)
 		mustContain(t, r.body, "Coming soon", "live timeline")
-		// The plan generator is offered from the plans page to those who may write plans only.
-		mustNotContain(t, c.get("/soon/plans").body, `href="/plans/generate"`)
+		// The plan generator is offered from the plan library to those who may write plans only.
+		mustNotContain(t, c.get("/plans").body, `href="/plans/generate"`)
 		e.seedUser("office", authz.BCMManager)
 		o := e.client()
 		o.login("office")
-		mustContain(t, o.get("/soon/plans").body, `href="/plans/generate"`, "Generate a plan draft")
+		mustContain(t, o.get("/plans").body, `href="/plans/generate"`, "Generate a plan")
 		r = c.get("/soon/nothing")
 		wantStatus(t, r, http.StatusNotFound)
 		mustContain(t, r.body, "Page not found")

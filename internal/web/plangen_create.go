@@ -23,7 +23,7 @@ func (h *handler) generatePlan(w http.ResponseWriter, r *http.Request) {
 		deps := plangen.Deps{Tx: h.d.DB, Org: h.d.Org, Risk: h.d.Risk, Plan: h.d.Plan}
 		if res, err = plangen.Apply(ctx, deps, req, h.d.Clock.Now().UTC()); err == nil {
 			h.flash(w, "ok", "plangen.created", strconv.Itoa(len(res.RiskIDs)), strconv.Itoa(res.Playbooks))
-			http.Redirect(w, r, "/plans/generate?created="+strconv.FormatInt(res.PlanID, 10), http.StatusSeeOther)
+			http.Redirect(w, r, "/plans/"+strconv.FormatInt(res.PlanID, 10), http.StatusSeeOther)
 			return
 		}
 	}

@@ -63,14 +63,18 @@ func TestPlanGeneratorWizard(t *testing.T) {
 		form := url.Values{"industry": {"ecommerce"}, "size": {"small"}, "region": {"cn-east"}, "language": {"zh-CN"},
 			"unit_id": {""}, "code": {"BCP-WEB"}, "payment_providers": {"支付宝、微信支付"}, "sites": {"2"}}
 		r = c.post("/plans/generate", form, zh...)
-		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/plans/generate?created=") {
+		// It opens the new draft in the plan library.
+		if r.status != http.StatusSeeOther || !regexp.MustCompile(`^/plans/\d+$`).MatchString(r.location()) {
 			t.Fatalf("create: %d %q\n%s", r.status, r.location(), r.body)
 		}
-		id := strings.TrimPrefix(r.location(), "/plans/generate?created=")
+		id := strings.TrimPrefix(r.location(), "/plans/")
 		r = c.get(r.location(), zh...)
 		wantStatus(t, r, http.StatusOK)
-		mustContain(t, r.body, "预案草稿已生成", "已生成预案草稿:14 项风险", `data-plan-id="`+id+`"`, `href="/api/v1/plans/`+id+`"`,
-			"应急指挥部", "技术保障组", "网店/App下单", "台风季前演练")
+		mustContain(t, r.body, "已生成预案草稿:14 项风险", `data-status="draft"`, "应急指挥部", "技术保障组", "网店/App下单", "台风季前演练")
+		// The wizard's summary of a created plan still answers.
+		r = c.get("/plans/generate?created="+id, zh...)
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "预案草稿已生成", `data-plan-id="`+id+`"`, `href="/api/v1/plans/`+id+`"`)
 		plans, risks := e.planAndRiskCounts()
 		if plans != 1 || risks != 14 {
 			t.Fatalf("after create: %d plans, %d risks", plans, risks)

@@ -14,6 +14,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/authz"
 	"github.com/continuo-bcm/continuo/internal/bia"
 	"github.com/continuo-bcm/continuo/internal/clock"
+	"github.com/continuo-bcm/continuo/internal/document"
 	"github.com/continuo-bcm/continuo/internal/identity"
 	"github.com/continuo-bcm/continuo/internal/notify"
 	"github.com/continuo-bcm/continuo/internal/org"
@@ -37,6 +38,7 @@ type Deps struct {
 	Notify        *notify.Service // nil: acknowledgement links answer 404
 	Warning       *warning.Service
 	Survey        *risksurvey.Service // nil: no risk survey pages
+	Fonts         *document.LazyFonts // the PDF font of plan exports; nil loads the default on first use
 	Audit         *audit.Log
 	DB            *store.DB
 	Clock         clock.Clock
@@ -173,6 +175,7 @@ func Register(rt *server.Router, d Deps) error {
 	rt.HandleFunc("POST /plans/generate", authz.Needs(authz.PlanWrite), h.generatePlan)
 
 	// Area pages, one registration function per area (see *_routes.go).
+	h.registerPlanPages(rt)
 	h.registerBIAPages(rt)
 	h.registerWarningPages(rt)
 	h.registerSurveyPages(rt)
