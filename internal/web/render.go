@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 )
 
 //go:embed templates
@@ -17,8 +18,51 @@ var templateFS embed.FS
 // templates holds one parsed set per page: the shared layout and
 // components plus the page's own file, so that every page can define its
 // own "content" block.
+// templates holds the page template sets. Each page's set is the shared
+// files plus the page file; it is parsed on the page's first use and kept,
+// so that pages nobody opens cost no memory (a parsed set is about 100 KB
+// and html/template cannot share parse trees between sets).
 type templates struct {
-	pages map[string]*template.Template
+	shared []string          // the shared files
+	files  map[string]string // page name → page file
+	mu     sync.Mutex        // serialises parsing
+	pages  sync.Map          // page name → *template.Template
+}
+
+// page returns the template set of a page, parsing it on first use.
+func (t *templates) page(name string) (*template.Template, error) {
+	if set, ok := t.pages.Load(name); ok {
+		return set.(*template.Template), nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if set, ok := t.pages.Load(name); ok {
+		return set.(*template.Template), nil
+	}
+	file, ok := t.files[name]
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", name)
+	}
+	files := t.shared
+	if file != "" {
+		files = append(append([]string{}, t.shared...), file)
+	}
+	set, err := template.New(name).Funcs(funcs).ParseFS(templateFS, files...)
+	if err != nil {
+		return nil, fmt.Errorf("web: parse %s: %w", file, err)
+	}
+	t.pages.Store(name, set)
+	return set, nil
+}
+
+// parseAll parses every page's set, for tests and for start-up checks.
+func (t *templates) parseAll() error {
+	for name := range t.files {
+		if _, err := t.page(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var funcs = template.FuncMap{
@@ -53,6 +97,9 @@ var funcs = template.FuncMap{
 	},
 }
 
+// parseTemplates lists the page files and parses the shared set and the
+// error page at once, so that a broken shared file stops the start; other
+// pages are parsed on first use.
 func parseTemplates() (*templates, error) {
 	shared, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -62,20 +109,16 @@ func parseTemplates() (*templates, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &templates{pages: make(map[string]*template.Template, len(pages)+1)}
+	t := &templates{shared: shared, files: make(map[string]string, len(pages)+1)}
 	// The shared set alone renders fragments used by several pages.
-	set, err := template.New(sharedSet).Funcs(funcs).ParseFS(templateFS, shared...)
-	if err != nil {
-		return nil, fmt.Errorf("web: parse shared templates: %w", err)
-	}
-	t.pages[sharedSet] = set
+	t.files[sharedSet] = ""
 	for _, p := range pages {
-		name := strings.TrimSuffix(path.Base(p), ".html")
-		set, err := template.New(name).Funcs(funcs).ParseFS(templateFS, append(append([]string{}, shared...), p)...)
-		if err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", p, err)
+		t.files[strings.TrimSuffix(path.Base(p), ".html")] = p
+	}
+	for _, name := range []string{sharedSet, "error"} {
+		if _, err := t.page(name); err != nil {
+			return nil, err
 		}
-		t.pages[name] = set
 	}
 	return t, nil
 }
@@ -96,9 +139,9 @@ func (h *handler) renderPartial(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (h *handler) execute(w http.ResponseWriter, r *http.Request, status int, page, name string, data any) {
-	set, ok := h.tpl.pages[page]
-	if !ok {
-		h.serverError(w, r, fmt.Errorf("web: no template %q", page))
+	set, err := h.tpl.page(page)
+	if err != nil {
+		h.serverError(w, r, err)
 		return
 	}
 	var buf bytes.Buffer

@@ -149,8 +149,12 @@ func (h *handler) renderBoard(ctx context.Context, p Page) ([]byte, error) {
 		return nil, err
 	}
 	bp.Live = true
+	set, err := h.tpl.page("warning_board")
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
-	if err := h.tpl.pages["warning_board"].ExecuteTemplate(&buf, "board", bp); err != nil {
+	if err := set.ExecuteTemplate(&buf, "board", bp); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
