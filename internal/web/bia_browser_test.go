@@ -12,10 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/continuo-bcm/continuo/internal/app"
 	"github.com/continuo-bcm/continuo/internal/authz"
 	"github.com/continuo-bcm/continuo/internal/bia"
-	"github.com/continuo-bcm/continuo/internal/store/storetest"
 )
 
 // TestBIABrowser drives the BIA pages in a real browser on the demo data:
@@ -28,27 +26,11 @@ import (
 //
 // A missing browser fails the test; CONTINUO_SKIP_BROWSER=1 skips it.
 func TestBIABrowser(t *testing.T) {
-	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
-		t.Skip("CONTINUO_SKIP_BROWSER=1")
-	}
-	if _, err := os.Stat(chromiumPath()); err != nil {
-		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
-	}
-	for _, engine := range storetest.Engines() {
-		t.Run(string(engine), func(t *testing.T) { biaBrowserScenario(t, newEnv(t, engine, app.Config{})) })
-	}
+	runBrowserTest(t, biaBrowserScenario)
 }
 
 func biaBrowserScenario(t *testing.T, e *env) {
-	shotDir := os.Getenv("CONTINUO_SCREENSHOTS")
-	if shotDir == "" {
-		shotDir = t.TempDir()
-	} else {
-		shotDir = filepath.Join(shotDir, "bia-"+filepath.Base(t.Name()))
-		if err := os.MkdirAll(shotDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shotDir := screenshotDir(t, "bia-")
 	d := e.loadBIADemo()
 	e.seedUser("biaadmin", authz.Admin)
 	picking, wms := d.procs["BP-03"], d.res["APP-WMS"]

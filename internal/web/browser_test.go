@@ -36,6 +36,14 @@ func chromiumPath() string {
 //
 // A missing browser fails the test; CONTINUO_SKIP_BROWSER=1 skips it.
 func TestBrowser(t *testing.T) {
+	runBrowserTest(t, browserScenario)
+}
+
+// runBrowserTest runs a browser scenario against a fresh app on each
+// storage engine under test. CONTINUO_SKIP_BROWSER=1 skips it; a missing
+// Chromium fails it, so that CI never passes without the browser.
+func runBrowserTest(t *testing.T, scenario func(t *testing.T, e *env)) {
+	t.Helper()
 	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
 		t.Skip("CONTINUO_SKIP_BROWSER=1")
 	}
@@ -43,8 +51,24 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
 	}
 	for _, engine := range storetest.Engines() {
-		t.Run(string(engine), func(t *testing.T) { browserScenario(t, newEnv(t, engine, app.Config{})) })
+		t.Run(string(engine), func(t *testing.T) { scenario(t, newEnv(t, engine, app.Config{})) })
 	}
+}
+
+// screenshotDir is where a scenario saves its screenshots:
+// CONTINUO_SCREENSHOTS/<prefix><test name> when that is set, else a
+// temporary directory.
+func screenshotDir(t *testing.T, prefix string) string {
+	t.Helper()
+	dir := os.Getenv("CONTINUO_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	dir = filepath.Join(dir, prefix+filepath.Base(t.Name()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // newBrowser starts headless Chromium for one test, with the flags that
@@ -113,15 +137,7 @@ func failOnConsoleErrors(t *testing.T, ctx context.Context) func() {
 }
 
 func browserScenario(t *testing.T, e *env) {
-	shotDir := os.Getenv("CONTINUO_SCREENSHOTS")
-	if shotDir == "" {
-		shotDir = t.TempDir()
-	} else {
-		shotDir = filepath.Join(shotDir, filepath.Base(t.Name()))
-		if err := os.MkdirAll(shotDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shotDir := screenshotDir(t, "")
 	e.seedUser("admin", authz.Admin)
 	ops := e.seedUnit(e.root, "运营部", "Operations")
 	it := e.seedUnit(e.root, "信息技术部", "IT")

@@ -26,27 +26,11 @@ import (
 //
 // A missing browser fails the test; CONTINUO_SKIP_BROWSER=1 skips it.
 func TestPlanBrowser(t *testing.T) {
-	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
-		t.Skip("CONTINUO_SKIP_BROWSER=1")
-	}
-	if _, err := os.Stat(chromiumPath()); err != nil {
-		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
-	}
-	for _, engine := range storetest.Engines() {
-		t.Run(string(engine), func(t *testing.T) { planBrowserScenario(t, newEnv(t, engine, app.Config{})) })
-	}
+	runBrowserTest(t, planBrowserScenario)
 }
 
 func planBrowserScenario(t *testing.T, e *env) {
-	shotDir := os.Getenv("CONTINUO_SCREENSHOTS")
-	if shotDir == "" {
-		shotDir = t.TempDir()
-	} else {
-		shotDir = filepath.Join(shotDir, "plan-"+filepath.Base(t.Name()))
-		if err := os.MkdirAll(shotDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shotDir := screenshotDir(t, "plan-")
 	f := e.seedPlanFixture()
 	ctx := newBrowser(t, 150*time.Second)
 	base := e.srv.URL

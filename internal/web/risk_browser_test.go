@@ -11,10 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/continuo-bcm/continuo/internal/app"
 	"github.com/continuo-bcm/continuo/internal/authz"
 	"github.com/continuo-bcm/continuo/internal/risk"
-	"github.com/continuo-bcm/continuo/internal/store/storetest"
 )
 
 // TestRiskBrowser drives the risk pages in a real browser: create a risk
@@ -26,27 +24,11 @@ import (
 //
 // A missing browser fails the test; CONTINUO_SKIP_BROWSER=1 skips it.
 func TestRiskBrowser(t *testing.T) {
-	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
-		t.Skip("CONTINUO_SKIP_BROWSER=1")
-	}
-	if _, err := os.Stat(chromiumPath()); err != nil {
-		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
-	}
-	for _, engine := range storetest.Engines() {
-		t.Run(string(engine), func(t *testing.T) { riskBrowserScenario(t, newEnv(t, engine, app.Config{})) })
-	}
+	runBrowserTest(t, riskBrowserScenario)
 }
 
 func riskBrowserScenario(t *testing.T, e *env) {
-	shotDir := os.Getenv("CONTINUO_SCREENSHOTS")
-	if shotDir == "" {
-		shotDir = t.TempDir()
-	} else {
-		shotDir = filepath.Join(shotDir, "risk-"+filepath.Base(t.Name()))
-		if err := os.MkdirAll(shotDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shotDir := screenshotDir(t, "risk-")
 	e.seedUser("admin", authz.Admin)
 	ops := e.seedUnit(e.root, "运营部", "Operations")
 	it := e.seedUnit(e.root, "信息技术部", "IT")

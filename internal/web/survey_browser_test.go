@@ -10,10 +10,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/continuo-bcm/continuo/internal/app"
 	"github.com/continuo-bcm/continuo/internal/authz"
 	"github.com/continuo-bcm/continuo/internal/risk"
-	"github.com/continuo-bcm/continuo/internal/store/storetest"
 )
 
 // TestSurveyBrowser drives a risk survey in a real browser: the office
@@ -24,27 +22,11 @@ import (
 //
 // A missing browser fails the test; CONTINUO_SKIP_BROWSER=1 skips it.
 func TestSurveyBrowser(t *testing.T) {
-	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
-		t.Skip("CONTINUO_SKIP_BROWSER=1")
-	}
-	if _, err := os.Stat(chromiumPath()); err != nil {
-		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
-	}
-	for _, engine := range storetest.Engines() {
-		t.Run(string(engine), func(t *testing.T) { surveyBrowserScenario(t, newEnv(t, engine, app.Config{})) })
-	}
+	runBrowserTest(t, surveyBrowserScenario)
 }
 
 func surveyBrowserScenario(t *testing.T, e *env) {
-	shotDir := os.Getenv("CONTINUO_SCREENSHOTS")
-	if shotDir == "" {
-		shotDir = t.TempDir()
-	} else {
-		shotDir = filepath.Join(shotDir, "survey-"+filepath.Base(t.Name()))
-		if err := os.MkdirAll(shotDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shotDir := screenshotDir(t, "survey-")
 	e.seedUser("office", authz.BCMManager)
 	ops := e.seedUnit(e.root, "运营部", "Operations")
 	li := e.seedPerson(ops, "李娜", "Li Na", "+86 138 0000 0012")

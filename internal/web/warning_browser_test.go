@@ -9,9 +9,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/continuo-bcm/continuo/internal/app"
-	"github.com/continuo-bcm/continuo/internal/store/storetest"
 )
 
 // TestWarningBrowser drives the warning pages in two real browsers: a
@@ -23,15 +20,7 @@ import (
 //
 // A missing browser fails the test; CONTINUO_SKIP_BROWSER=1 skips it.
 func TestWarningBrowser(t *testing.T) {
-	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
-		t.Skip("CONTINUO_SKIP_BROWSER=1")
-	}
-	if _, err := os.Stat(chromiumPath()); err != nil {
-		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
-	}
-	for _, engine := range storetest.Engines() {
-		t.Run(string(engine), func(t *testing.T) { warningBrowserScenario(t, newEnv(t, engine, app.Config{})) })
-	}
+	runBrowserTest(t, warningBrowserScenario)
 }
 
 // tab is one browser signed in as one user.
