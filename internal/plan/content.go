@@ -162,39 +162,45 @@ const (
 	Internal   Audience = "internal"
 	Customers  Audience = "customers"
 	Partners   Audience = "partners"
+	Investors  Audience = "investors" // shareholders, analysts, rating agencies
 	Government Audience = "government"
 	Media      Audience = "media"
 )
 
 // Audiences lists the audiences in display order.
-var Audiences = []Audience{Internal, Customers, Partners, Government, Media}
+var Audiences = []Audience{Internal, Customers, Partners, Investors, Government, Media}
 
 // Channel is how a message travels.
 type Channel string
 
 // The channels.
 const (
-	Phone    Channel = "phone"
-	SMS      Channel = "sms"
-	Email    Channel = "email"
-	Notice   Channel = "notice" // 公告: notice board, intranet announcement
-	WeCom    Channel = "wecom"
-	DingTalk Channel = "dingtalk"
-	Feishu   Channel = "feishu"
-	WeChat   Channel = "wechat" // WeChat official account or groups
-	Website  Channel = "website"
-	Press    Channel = "press" // press release or conference
-	Meeting  Channel = "meeting"
-	Radio    Channel = "radio" // two-way radio on site
-	Letter   Channel = "letter"
+	Phone     Channel = "phone"
+	SMS       Channel = "sms"
+	Email     Channel = "email"
+	Notice    Channel = "notice" // 公告: notice board, intranet announcement
+	WeCom     Channel = "wecom"
+	DingTalk  Channel = "dingtalk"
+	Feishu    Channel = "feishu"
+	WeChat    Channel = "wechat" // WeChat official account or groups
+	Website   Channel = "website"
+	Press     Channel = "press" // press release or conference
+	Meeting   Channel = "meeting"
+	Radio     Channel = "radio" // two-way radio on site
+	Letter    Channel = "letter"
+	Teams     Channel = "teams" // Microsoft Teams
+	Slack     Channel = "slack"
+	Messenger Channel = "messenger" // WhatsApp, LINE or similar groups
+	Social    Channel = "social"    // official social-media accounts (Weibo, X, LinkedIn…)
+	AppPush   Channel = "app"       // push notification of the organisation's own app
 )
 
 // Channels lists the channels.
-var Channels = []Channel{Phone, SMS, Email, Notice, WeCom, DingTalk, Feishu, WeChat, Website, Press, Meeting, Radio, Letter}
+var Channels = []Channel{Phone, SMS, Email, Notice, WeCom, DingTalk, Feishu, WeChat, Teams, Slack, Messenger, Social, AppPush, Website, Press, Meeting, Radio, Letter}
 
 // AudiencePlan is how one audience is kept informed.
 type AudiencePlan struct {
-	Audience  Audience  `json:"audience" enum:"internal,customers,partners,government,media"`
+	Audience  Audience  `json:"audience" enum:"internal,customers,partners,investors,government,media"`
 	Channels  []Channel `json:"channels,omitempty"`
 	Owner     Role      `json:"owner,omitempty" doc:"who speaks to this audience"`
 	Message   string    `json:"message,omitempty" doc:"what is said and when"`

@@ -201,7 +201,7 @@ func Build(p plan.Plan, v plan.Version, lk *Lookup, lang i18n.Lang) *document.Do
 	if len(c.Communications.Audiences) > 0 {
 		t := d.Table(n.T("col.audience"), n.T("col.channels"), n.T("col.speaker"), n.T("col.message")).Widths(1.2, 1.5, 2, 4)
 		for _, a := range c.Communications.Audiences {
-			t.TextRow(n.T("audience."+string(a.Audience)), channels(a.Channels), n.role(a.Owner), n.pick(a.Message, a.MessageEn))
+			t.TextRow(n.T("audience."+string(a.Audience)), n.channels(a.Channels...), n.role(a.Owner), n.pick(a.Message, a.MessageEn))
 		}
 	}
 
@@ -309,12 +309,13 @@ func levelCell(n namer, l int) document.Cell {
 	return c
 }
 
-func channels(cs []plan.Channel) string {
+// channels names the channels in the document's language.
+func (n namer) channels(cs ...plan.Channel) string {
 	s := make([]string, len(cs))
 	for i, c := range cs {
-		s[i] = string(c)
+		s[i] = n.T("channel." + string(c))
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, n.T("sep"))
 }
 
 type builder struct {
@@ -443,7 +444,7 @@ func (b builder) playbook(pb *plan.Playbook) {
 			if m.Subject != "" {
 				body = m.Subject + "\n" + body
 			}
-			t.TextRow(n.T("audience."+string(m.Audience)), string(m.Channel), n.role(m.Sender), minutes(m.Within), body)
+			t.TextRow(n.T("audience."+string(m.Audience)), n.channels(m.Channel), n.role(m.Sender), minutes(m.Within), body)
 		}
 	}
 	if len(pb.Recovery) > 0 {

@@ -110,6 +110,16 @@ func TestBuildChaptersInOrder(t *testing.T) {
 				}
 			}
 			mustContain(t, html, "陈国栋") // the approver
+			// Audiences and channels are named in the document's language.
+			for _, a := range v.Content.Communications.Audiences {
+				mustContain(t, html, i18n.T(i18n.ZH, "planexport.audience."+string(a.Audience)))
+				for _, c := range a.Channels {
+					mustContain(t, html, i18n.T(i18n.ZH, "planexport.channel."+string(c)))
+				}
+			}
+			if strings.Contains(html, ">dingtalk") || strings.Contains(html, ", sms") {
+				t.Errorf("%s: raw channel keys in the document", p.Code)
+			}
 		}
 	})
 }

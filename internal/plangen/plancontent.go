@@ -287,16 +287,17 @@ func isASCII(s string) bool {
 	return true
 }
 
-// audienceOf maps the generator's audiences to the plan's. Investors have
-// no audience of their own in a plan: they are kept with partners.
+// audienceOf maps the generator's audiences to the plan's.
 func audienceOf(key string) plan.Audience {
 	switch key {
 	case "staff":
 		return plan.Internal
 	case "customers":
 		return plan.Customers
-	case "partners", "investors":
+	case "partners":
 		return plan.Partners
+	case "investors":
+		return plan.Investors
 	case "regulators":
 		return plan.Government
 	case "media":
@@ -308,13 +309,15 @@ func audienceOf(key string) plan.Audience {
 	return plan.Partners
 }
 
-// channelOf maps the knowledge base's channels to the plan's; channels a
-// plan cannot name (Teams, Slack, WhatsApp, LINE, Weibo, other social
-// media, app push) are kept in the audience's text only.
+// channelOf maps the knowledge base's channels to the plan's.
 func channelOf(key string) (plan.Channel, bool) {
 	switch key {
 	case "wechat", "wechat_official":
 		return plan.WeChat, true
+	case "whatsapp", "line":
+		return plan.Messenger, true
+	case "weibo":
+		return plan.Social, true
 	case "hotline":
 		return plan.Phone, true
 	case "regulator_report":

@@ -93,7 +93,7 @@ func (p Page) Channels(cs []plan.Channel) string {
 
 // Channel names one channel.
 func (p Page) Channel(c plan.Channel) string {
-	key := "planweb.channel." + string(c)
+	key := "planexport.channel." + string(c)
 	if i18n.Has(key) {
 		return p.Tr.T(key)
 	}
