@@ -300,6 +300,8 @@ func (r *planRefs) generalPlan() plan.Version {
 						Message: "受影响订单、预计交付时间和补救措施；重点客户由客户经理电话通知", MessageEn: "Affected orders, expected delivery and remedies; key accounts called by their account manager"},
 					{Audience: plan.Partners, Channels: []plan.Channel{plan.Phone, plan.Email}, Owner: r.whole(transport),
 						Message: "与承运商、供应商协商调整运力和供货计划", MessageEn: "Agree changes of capacity and supply with carriers and suppliers"},
+					{Audience: plan.Investors, Channels: []plan.Channel{plan.Email, plan.Website}, Owner: chair,
+						Message: "重大事件影响经营时，向股东和贷款银行说明损失估计、应对措施和恢复预期", MessageEn: "When a major event affects the business, tell shareholders and lending banks the estimated loss, the response and the expected recovery"},
 					{Audience: plan.Government, Channels: []plan.Channel{plan.Phone, plan.Letter}, Owner: r.seat(crisisOff, org.RoleLeader),
 						Message: "按规定时限向应急管理、交通运输等主管部门报告", MessageEn: "Report to emergency-management and transport authorities within the legal deadlines"},
 					{Audience: plan.Media, Channels: []plan.Channel{plan.Website, plan.WeChat, plan.Press}, Owner: r.seat(opinionTeam, org.RoleLeader),
