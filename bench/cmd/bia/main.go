@@ -171,7 +171,30 @@ func measure(engine, dsn string, n, runs, sqlRuns int) error {
 		row(fmt.Sprintf("impact of %s: database ÷ memory", target.what), ratio)
 	}
 
+	// The service computes whole-graph analyses once per graph revision:
+	// measure the computation right after a change (the refresh is done
+	// first, outside the timing), then a later call at the same revision.
 	var gaps []bia.Gap
+	var firsts []timing
+	for i := range 3 {
+		r.RecoveryMinutes = ptr(91 + i)
+		if err := db.UpdateResource(ctx, &r); err != nil {
+			return err
+		}
+		if _, err := svc.Refresh(ctx); err != nil {
+			return err
+		}
+		firsts = append(firsts, median(1, func() error {
+			var err error
+			gaps, err = svc.Feasibility(ctx)
+			return err
+		}))
+		if firsts[i].err != nil {
+			return firsts[i].err
+		}
+	}
+	slices.SortFunc(firsts, func(a, b timing) int { return int(a.d - b.d) })
+	row(fmt.Sprintf("whole-graph RTO feasibility (%d gaps), first call after a change", len(gaps)), firsts[1])
 	feas := median(max(runs/4, 3), func() error {
 		var err error
 		gaps, err = svc.Feasibility(ctx)
@@ -180,7 +203,7 @@ func measure(engine, dsn string, n, runs, sqlRuns int) error {
 	if feas.err != nil {
 		return feas.err
 	}
-	row(fmt.Sprintf("whole-graph RTO feasibility (%d gaps)", len(gaps)), feas)
+	row("whole-graph RTO feasibility, later calls at the same revision (cached)", feas)
 	var req []bia.Requirement
 	roll := median(max(runs/4, 3), func() error {
 		var err error
