@@ -24,7 +24,7 @@ type Page struct {
 	Path         string // where the language switch returns to
 	Flash        *flashMessage
 	AssetVersion string
-	Version      string
+	AppVersion   string // the running release, shown in the footer
 	SSO          bool
 	// Scripts are extra files under /static/ the page needs after htmx and
 	// app.js, e.g. "echarts.min.js" and the page's own chart script.
@@ -43,7 +43,7 @@ func (h *handler) base(w http.ResponseWriter, r *http.Request, titleKey string) 
 		Langs:        i18n.Langs,
 		Path:         switchBackTo(r),
 		AssetVersion: assets.Version,
-		Version:      h.d.Version,
+		AppVersion:   h.d.Version,
 		SSO:          h.d.OIDC != nil,
 		loc:          h.loc(),
 	}

@@ -134,6 +134,8 @@ func TestPlanPages(t *testing.T) {
 		mustContain(t, r.body, "Plan created as a draft.", "Utility outage plan", `data-status="draft"`, "Power cut over 8 h",
 			"Start the generator", "Crisis committee Leader (Wang Wei)", "30 min", "2 h", `href="/risks/`+strconv.FormatInt(f.risk.ID, 10)+`"`,
 			"Keep deliveries going.", `href="`+path+`/edit"`, `data-action="submit"`, `data-export="docx"`, "any Crisis management committee member")
+		// The footer names the release, not the plan version the page shows.
+		mustNotContain(t, r.body, "%!")
 		r = office.get(path, zh...)
 		mustContain(t, r.body, "公用事业中断专项应急预案", "<strong>目的</strong>", "危机管理委员会 组长（王伟）", "30 分钟", "提交审核")
 		// The viewer reads it without any action.
