@@ -66,6 +66,9 @@ func (t *templates) parseAll() error {
 }
 
 var funcs = template.FuncMap{
+	// digits groups the integer part of a decimal number by thousands for
+	// reading: "1500000.5" → "1,500,000.5". Anything else is returned as is.
+	"digits": groupDigits,
 	// dict builds the argument of a component template:
 	// {{template "input" (dict "Name" "code" "Value" .Form.Code)}}.
 	"dict": func(kv ...any) (map[string]any, error) {
@@ -168,4 +171,29 @@ func (h *handler) execute(w http.ResponseWriter, r *http.Request, status int, pa
 // a whole page (a history restore wants the whole page).
 func isPartial(r *http.Request) bool {
 	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
+}
+
+// groupDigits puts a comma between each group of three digits of the
+// integer part of a plain decimal number; other text is returned unchanged.
+func groupDigits(s string) string {
+	sign, rest := "", s
+	if strings.HasPrefix(rest, "-") {
+		sign, rest = "-", rest[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(rest, ".")
+	if intPart == "" || strings.Trim(intPart, "0123456789") != "" || (hasFrac && strings.Trim(frac, "0123456789") != "") {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return b.String()
 }

@@ -28,3 +28,14 @@ func TestEveryPageTemplateParses(t *testing.T) {
 		t.Error("an unknown page parsed")
 	}
 }
+
+func TestGroupDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		"0": "0", "999": "999", "1000": "1,000", "1500000": "1,500,000", "-25000.75": "-25,000.75",
+		"123456789": "123,456,789", "": "", "1e6": "1e6", "abc": "abc", "12.3.4": "12.3.4",
+	} {
+		if got := groupDigits(in); got != want {
+			t.Errorf("groupDigits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
