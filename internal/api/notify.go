@@ -95,7 +95,8 @@ type messageBody struct {
 	Severity    notify.Severity        `json:"severity" enum:"info,blue,yellow,orange,red" doc:"red is critical: it overrides quiet hours"`
 	AckRequired bool                   `json:"ack_required,omitempty" doc:"include an acknowledgement link"`
 	Texts       map[string]notify.Text `json:"texts" doc:"subject and body by language: zh-CN, en"`
-	Recipients  []int64                `json:"recipients" minItems:"1" maxItems:"100000" doc:"person ids"`
+	Recipients  []int64                `json:"recipients,omitempty" maxItems:"100000" doc:"person ids; a message needs people or external recipients"`
+	External    []notify.External      `json:"external,omitempty" maxItems:"1000" doc:"recipients outside the directory: by email and SMS, without escalation nor acknowledgement link"`
 	Channels    []notify.Kind          `json:"channels,omitempty" doc:"channels to use instead of each person's preferences"`
 	PolicyID    *int64                 `json:"policy_id,omitempty" doc:"escalation policy; needs ack_required"`
 }
@@ -225,12 +226,12 @@ func (h *handlers) registerNotify(api huma.API) {
 
 	register(api, manage, huma.Operation{
 		OperationID: "send-notification", Method: http.MethodPost, Path: "/notify/messages", Tags: tags,
-		Summary: "Notify people", DefaultStatus: http.StatusAccepted,
+		Summary: "Notify people and external recipients", DefaultStatus: http.StatusAccepted,
 		Description: "Stores the message; the dispatcher fans it out and sends it. A repeated dedup_key returns the first message with created false.",
 	}, func(ctx context.Context, in *struct{ Body messageBody }) (*out[sendResult], error) {
 		b := in.Body
 		m, created, err := n.Send(ctx, notify.Message{DedupKey: b.DedupKey, Source: b.Source, Severity: b.Severity, AckRequired: b.AckRequired,
-			Texts: b.Texts, Recipients: b.Recipients, Channels: b.Channels, PolicyID: b.PolicyID})
+			Texts: b.Texts, Recipients: b.Recipients, External: b.External, Channels: b.Channels, PolicyID: b.PolicyID})
 		if err != nil {
 			return nil, err
 		}

@@ -62,6 +62,15 @@ func TestNotifyChannelsAndPolicies(t *testing.T) {
 			status: 403},
 		{name: "a message without text", role: "manager", method: "POST", url: "/notify/messages",
 			body: `{"severity": "red", "texts": {}, "recipients": [{alice}]}`, status: 422, contains: []string{`"field":"body.texts"`}},
+		{name: "a bad external recipient", role: "manager", method: "POST", url: "/notify/messages",
+			body:   `{"severity": "blue", "texts": {"zh-CN": {"subject": "蓝色预警", "body": ""}}, "external": [{"name": "东海冷链", "email": "ops@donghai"}]}`,
+			status: 422, contains: []string{`"field":"body.external[0].email"`}},
+		{name: "a message to nobody", role: "manager", method: "POST", url: "/notify/messages",
+			body:   `{"severity": "blue", "texts": {"zh-CN": {"subject": "蓝色预警", "body": ""}}}`,
+			status: 422, contains: []string{`"field":"body.recipients"`}},
+		{name: "a message to external recipients only", role: "manager", method: "POST", url: "/notify/messages",
+			body:   `{"severity": "blue", "texts": {"zh-CN": {"subject": "蓝色预警", "body": ""}}, "external": [{"name": "港务局调度", "phone": "+86 139 0000 0002"}]}`,
+			status: 202, contains: []string{`"external":[{"name":"港务局调度","phone":"+86 139 0000 0002"}]`, `"created":true`}},
 	})
 }
 

@@ -169,11 +169,13 @@ type warningNotifier struct {
 }
 
 // NotifyWarning sends one change of a warning as a message to the people
-// of its audience. The dedup key names the change, so a retry notifies
-// nobody twice. Partners outside the directory travel in the message data
-// for templates and webhooks: the engine delivers to people.
+// and partners of its audience. The dedup key names the change, so a retry
+// notifies nobody twice. Partners outside the directory are external
+// recipients of the message, reached by email and SMS; they also travel
+// in the message data for templates and webhooks.
 func (x warningNotifier) NotifyWarning(ctx context.Context, change warning.Action, w warning.Warning, to warning.Recipients) error {
-	if len(to.PersonIDs) == 0 {
+	external := partnerRecipients(to.Partners)
+	if len(to.PersonIDs) == 0 && len(external) == 0 {
 		return nil
 	}
 	sev := notify.Severity(w.Level.Color())
@@ -190,9 +192,39 @@ func (x warningNotifier) NotifyWarning(ctx context.Context, change warning.Actio
 		Data: map[string]any{"warning_id": w.ID, "level": int(w.Level), "colour": w.Level.Color(), "change": string(change),
 			"revision": w.Revision, "unit_ids": to.UnitIDs, "partners": to.Partners},
 		Recipients: to.PersonIDs,
+		External:   external,
 	}
 	_, _, err := x.n.Send(ctx, m)
 	return err
+}
+
+// partnerRecipients turns a warning's partners into external recipients.
+// The warning service checks partners' addresses with the engine's rules;
+// an address stored before those rules that the engine refuses is left
+// out rather than keeping the warning from being released, and a partner
+// left without any address is not notified.
+func partnerRecipients(ps []warning.Contact) []notify.External {
+	var out []notify.External
+	for _, p := range ps {
+		e := notify.External{Name: strings.TrimSpace(p.Name), Lang: p.Lang}
+		if org := strings.TrimSpace(p.Organisation); org != "" {
+			e.Name = clip(e.Name+" ("+org+")", 200)
+		}
+		if v := strings.TrimSpace(p.Email); notify.ValidEmail(v) {
+			e.Email = v
+		}
+		if v := strings.TrimSpace(p.Mobile); notify.ValidPhone(v) {
+			e.Phone = v
+		}
+		if e.Lang != notify.LangEn {
+			e.Lang = notify.LangZh
+		}
+		if e.Name == "" || (e.Email == "" && e.Phone == "") || len(out) == notify.MaxExternal {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func warningTexts(change warning.Action, w *warning.Warning, baseURL string) (zh, en notify.Text) {

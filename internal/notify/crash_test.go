@@ -68,7 +68,8 @@ func TestCrashMidFanout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process; runs without -short (make test runs it)")
 	}
-	const people = 1200
+	const people, partners = 1200, 100
+	const deliveries = 2*people + partners
 	path := filepath.Join(t.TempDir(), "crash.db")
 	ctx := authz.WithPrincipal(context.Background(), authz.SystemPrincipal)
 	db, err := store.Open(ctx, path)
@@ -113,8 +114,13 @@ func TestCrashMidFanout(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Partners outside the directory get one email each, after the people.
+	var external []notify.External
+	for i := 0; i < partners; i++ {
+		external = append(external, notify.External{Name: fmt.Sprintf("合作方%03d", i), Email: fmt.Sprintf("duty%03d@partner.example.com", i)})
+	}
 	m, _, err := svc.Send(ctx, notify.Message{DedupKey: "crash-test", Severity: notify.Red, AckRequired: true, Texts: texts("红色预警", "Red warning"),
-		Recipients: ids, Channels: []notify.Kind{notify.Email, notify.Webhook}})
+		Recipients: ids, External: external, Channels: []notify.Kind{notify.Email, notify.Webhook}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +136,7 @@ func TestCrashMidFanout(t *testing.T) {
 		received++
 		n := received
 		mu.Unlock()
-		if n >= 2*people/3 {
+		if n >= deliveries/3 {
 			once.Do(func() { close(third) })
 		}
 	}
@@ -192,8 +198,8 @@ func TestCrashMidFanout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 2*people {
-		t.Fatalf("%d deliveries after restart, want %d (fan-out resumed without duplicates)", len(all), 2*people)
+	if len(all) != deliveries {
+		t.Fatalf("%d deliveries after restart, want %d (fan-out resumed without duplicates)", len(all), deliveries)
 	}
 	mails, hooks := smtpSink.ByMessageID(), httpSink.ByKey()
 	dups := 0
@@ -216,11 +222,11 @@ func TestCrashMidFanout(t *testing.T) {
 			dups += n - 1
 		}
 	}
-	if total := smtpSink.Count() + httpSink.Count(); total != 2*people+dups {
-		t.Errorf("%d messages received for %d deliveries and %d repeats", total, 2*people, dups)
+	if total := smtpSink.Count() + httpSink.Count(); total != deliveries+dups {
+		t.Errorf("%d messages received for %d deliveries and %d repeats", total, deliveries, dups)
 	}
 	t.Logf("killed after %d of %d messages with %d deliveries fanned out; %d were in flight; %d re-sent after restart under the same key",
-		atKill, 2*people, fanned, len(inFlight), dups)
+		atKill, deliveries, fanned, len(inFlight), dups)
 }
 
 func listAll(ctx context.Context, db *store.DB, messageID int64) ([]notify.Delivery, error) {

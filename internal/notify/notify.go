@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
 	"sort"
 	"strings"
@@ -156,6 +157,7 @@ type Message struct {
 	Texts       map[string]Text `json:"texts" doc:"subject and body by language (zh-CN, en)"`
 	Data        map[string]any  `json:"data,omitempty" doc:"values the template may use"`
 	Recipients  []int64         `json:"recipients" doc:"person ids"`
+	External    []External      `json:"external,omitempty" doc:"recipients outside the directory, reached by email and SMS"`
 	Channels    []Kind          `json:"channels,omitempty" doc:"channels to use instead of each person's preferences"`
 	PolicyID    *int64          `json:"policy_id,omitempty" doc:"escalation policy applied to every recipient"`
 	CreatedBy   string          `json:"created_by"`
@@ -188,12 +190,96 @@ func (m *Message) Validate() error {
 		v.MaxLen(f+".subject", t.Subject, 300)
 		v.MaxLen(f+".body", t.Body, 20000)
 	}
-	v.Check(len(m.Recipients) > 0, "recipients", "needs at least one person")
+	v.Check(len(m.Recipients) > 0 || len(m.External) > 0, "recipients", "needs at least one person or external recipient")
 	v.Check(len(m.Recipients) <= 1_000_000, "recipients", "at most 1,000,000 people")
 	for i, k := range m.Channels {
 		v.Check(k.Valid(), fmt.Sprintf("channels[%d]", i), "must be one of email, sms, dingtalk, wecom, feishu, slack, webhook")
 	}
+	v.Check(len(m.External) <= MaxExternal, "external", fmt.Sprintf("at most %d external recipients", MaxExternal))
+	for i := range m.External {
+		m.External[i].validate(&v, fmt.Sprintf("external[%d]", i))
+	}
 	return v.Err()
+}
+
+// MaxExternal bounds the external recipients of one message: they are
+// stored in the message itself and fanned out in one transaction.
+const MaxExternal = 1000
+
+// External is a recipient outside the directory, such as a partner's duty
+// desk: reached by email and SMS at the addresses given, in its language.
+// External recipients are not staff: they have no quiet hours, no
+// escalation, and their messages carry no acknowledgement link.
+type External struct {
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty" doc:"mobile number for SMS, such as +86 139 0000 0000"`
+	Lang  string `json:"lang,omitempty" doc:"zh-CN or en; default zh-CN"`
+}
+
+func (e *External) validate(v *errs.Validation, f string) {
+	e.Name, e.Email, e.Phone, e.Lang = strings.TrimSpace(e.Name), strings.TrimSpace(e.Email), strings.TrimSpace(e.Phone), strings.TrimSpace(e.Lang)
+	v.Required(f+".name", e.Name)
+	v.MaxLen(f+".name", e.Name, 200)
+	if e.Email == "" && e.Phone == "" {
+		v.Add(f, "needs an email address or a phone number")
+	}
+	if e.Email != "" && !ValidEmail(e.Email) {
+		v.Add(f+".email", "is not an email address")
+	}
+	if e.Phone != "" && !ValidPhone(e.Phone) {
+		v.Add(f+".phone", "is not a phone number: digits, spaces, dashes and brackets, with an optional leading +")
+	}
+	v.Check(e.Lang == "" || e.Lang == LangZh || e.Lang == LangEn, f+".lang", "must be zh-CN or en")
+}
+
+// Key identifies the recipient across sends: "ext:" and its email address
+// in lower case, or its phone number in digits (with the leading +).
+func (e *External) Key() string {
+	if e.Email != "" {
+		return "ext:" + strings.ToLower(e.Email)
+	}
+	return "ext:" + NormalisePhone(e.Phone)
+}
+
+// ValidEmail reports whether s is a bare email address (no display name)
+// of at most 254 characters.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".")
+}
+
+var phoneRe = regexp.MustCompile(`^\+?[0-9][0-9 ()\-]*$`)
+
+// ValidPhone reports whether s is a phone number: digits with spaces,
+// dashes and brackets, an optional leading +, 5 to 20 digits.
+func ValidPhone(s string) bool {
+	if len(s) > 50 || !phoneRe.MatchString(s) {
+		return false
+	}
+	n := len(NormalisePhone(s))
+	if strings.HasPrefix(s, "+") {
+		n--
+	}
+	return n >= 5 && n <= 20
+}
+
+// NormalisePhone keeps the digits of a phone number and its leading +.
+func NormalisePhone(s string) string {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(s) {
+		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // Text returns the message's text in lang, falling back to the other
@@ -211,7 +297,9 @@ func (m *Message) Text(lang string) Text {
 // Delivery is one message to one person on one channel: the durable row
 // the dispatcher claims, sends and records. HolderID is the person the
 // delivery is for: the recipient themself, or the holder a deputy is
-// notified on behalf of during escalation.
+// notified on behalf of during escalation. A delivery to an external
+// recipient has PersonID and HolderID 0; its Name and Address say who it
+// was for.
 type Delivery struct {
 	ID            int64      `json:"id"`
 	MessageID     int64      `json:"message_id"`
@@ -240,6 +328,10 @@ type Delivery struct {
 	Source   string   `json:"source,omitempty"`
 	Severity Severity `json:"severity,omitempty"`
 }
+
+// External reports whether the delivery is for a recipient outside the
+// directory.
+func (d *Delivery) External() bool { return d.HolderID == 0 }
 
 // IdempotencyKey is what every channel carries so that a receiver can drop
 // a repeat: a delivery sent but not recorded before a crash is sent again

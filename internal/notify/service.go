@@ -143,6 +143,7 @@ func (s *Service) Send(ctx context.Context, m Message) (Message, bool, error) {
 		m.DedupKey = "msg:" + hex.EncodeToString(b)
 	}
 	m.Recipients = uniqueIDs(m.Recipients)
+	m.External = uniqueExternal(m.External)
 	if p, ok := authz.From(ctx); ok {
 		m.CreatedBy = p.Name
 	}
@@ -168,7 +169,8 @@ func (s *Service) Send(ctx context.Context, m Message) (Message, bool, error) {
 			Source     string   `json:"source"`
 			Severity   Severity `json:"severity"`
 			Recipients int      `json:"recipients"`
-		}{m.ID, m.DedupKey, m.Source, m.Severity, len(m.Recipients)}
+			External   int      `json:"external,omitempty"`
+		}{m.ID, m.DedupKey, m.Source, m.Severity, len(m.Recipients), len(m.External)}
 		return s.audit.Record(ctx, "notify.send", "notify_message", m.ID, nil, summary)
 	})
 	if err != nil {
@@ -187,6 +189,23 @@ func uniqueIDs(ids []int64) []int64 {
 		if id > 0 && !seen[id] {
 			seen[id] = true
 			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// uniqueExternal drops the repeats of an external recipient (the same
+// key), keeping the first.
+func uniqueExternal(es []External) []External {
+	if len(es) == 0 {
+		return nil
+	}
+	seen := make(map[string]bool, len(es))
+	out := make([]External, 0, len(es))
+	for _, e := range es {
+		if k := e.Key(); !seen[k] {
+			seen[k] = true
+			out = append(out, e)
 		}
 	}
 	return out
@@ -256,7 +275,49 @@ func (s *Service) fanout(ctx context.Context, m *Message) error {
 		}
 		s.wake()
 	}
+	if len(m.External) > 0 {
+		ds := s.externalDeliveries(m, chans, now)
+		if _, err := s.store.InsertDeliveries(ctx, ds); err != nil {
+			return err
+		}
+		s.wake()
+	}
 	return s.store.FinishFanout(ctx, m.ID)
+}
+
+// externalDeliveries returns the deliveries of a message's external
+// recipients: by email to an email address and by SMS to a phone number,
+// whatever channels the message asks its people to be reached on. They
+// are due at once (no quiet hours) and keyed by the recipient's key, as
+// external recipients have no person id (their person and holder ids are
+// 0, which no escalation timer nor in-app acknowledgement refers to).
+func (s *Service) externalDeliveries(m *Message, chans map[Kind]ChannelConfig, now time.Time) []Delivery {
+	var out []Delivery
+	for i := range m.External {
+		e := &m.External[i]
+		lang := e.Lang
+		if lang == "" {
+			lang = LangZh
+		}
+		key := e.Key()
+		for _, a := range [...]struct {
+			k    Kind
+			addr string
+		}{{Email, e.Email}, {SMS, e.Phone}} {
+			if a.addr == "" {
+				continue
+			}
+			d := Delivery{MessageID: m.ID, Name: e.Name, Lang: lang, Kind: a.k, Address: a.addr, Step: "initial", State: Queued,
+				NextAttemptAt: now, CreatedAt: now, UpdatedAt: now, DedupKey: fmt.Sprintf("%d:%s:%s:initial", m.ID, key, a.k)}
+			if c, ok := chans[a.k]; ok {
+				d.ChannelID = c.ID
+			} else {
+				d.State, d.LastError = Failed, fmt.Sprintf("no enabled %s channel is configured", a.k)
+			}
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // enabledChannels returns the first enabled channel of each kind.
@@ -399,6 +460,9 @@ func (s *Service) acknowledge(ctx context.Context, deliveryID, by int64) (AckRes
 		if err != nil {
 			return err
 		}
+		if d.HolderID == 0 {
+			return errs.New(errs.Invalid, "deliveries to external recipients are not acknowledged")
+		}
 		if by == 0 {
 			by = d.PersonID
 		}
@@ -469,6 +533,6 @@ func (s *Service) PreviewToken(ctx context.Context, token string) (AckPreview, e
 		return p, err
 	}
 	p.Message, err = s.store.MessageByID(ctx, p.Delivery.MessageID)
-	p.Message.Recipients = nil
+	p.Message.Recipients, p.Message.External = nil, nil
 	return p, err
 }

@@ -258,13 +258,13 @@ func (db *DB) ListPolicies(ctx context.Context) ([]notify.Policy, error) {
 
 // ---- messages ----
 
-const messageCols = "id, dedup_key, source, severity, ack_required, template, texts, data, recipients, channels, policy_id, created_by, fanout_done, created_at"
+const messageCols = "id, dedup_key, source, severity, ack_required, template, texts, data, recipients, external, channels, policy_id, created_by, fanout_done, created_at"
 
 func scanMessage(sc interface{ Scan(...any) error }) (notify.Message, error) {
 	var m notify.Message
-	var texts, data, recips, chans []byte
+	var texts, data, recips, external, chans []byte
 	var policy sql.NullInt64
-	if err := sc.Scan(&m.ID, &m.DedupKey, &m.Source, &m.Severity, &m.AckRequired, &m.Template, &texts, &data, &recips, &chans, &policy,
+	if err := sc.Scan(&m.ID, &m.DedupKey, &m.Source, &m.Severity, &m.AckRequired, &m.Template, &texts, &data, &recips, &external, &chans, &policy,
 		&m.CreatedBy, &m.FanoutDone, &m.CreatedAt); err != nil {
 		return m, err
 	}
@@ -273,7 +273,7 @@ func scanMessage(sc interface{ Scan(...any) error }) (notify.Message, error) {
 	for _, f := range []struct {
 		b []byte
 		v any
-	}{{texts, &m.Texts}, {data, &m.Data}, {recips, &m.Recipients}, {chans, &m.Channels}} {
+	}{{texts, &m.Texts}, {data, &m.Data}, {recips, &m.Recipients}, {external, &m.External}, {chans, &m.Channels}} {
 		if err := json.Unmarshal(f.b, f.v); err != nil {
 			return m, fmt.Errorf("message %d: stored fields: %w", m.ID, err)
 		}
@@ -304,11 +304,17 @@ func (db *DB) CreateMessage(ctx context.Context, m *notify.Message) (bool, error
 			return false, err
 		}
 	}
+	external := "[]"
+	if len(m.External) > 0 {
+		if external, err = jsonText(m.External); err != nil {
+			return false, err
+		}
+	}
 	var id int64
 	err = db.w(ctx).QueryRowContext(ctx, db.rebind(`INSERT INTO notify_messages (dedup_key, source, severity, ack_required, template, texts, data,
-		recipients, channels, policy_id, created_by, fanout_done, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`),
-		m.DedupKey, m.Source, m.Severity, m.AckRequired, m.Template, texts, data, recips, chans, nullInt(m.PolicyID), m.CreatedBy, false,
+		recipients, external, channels, policy_id, created_by, fanout_done, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`),
+		m.DedupKey, m.Source, m.Severity, m.AckRequired, m.Template, texts, data, recips, external, chans, nullInt(m.PolicyID), m.CreatedBy, false,
 		m.CreatedAt.UTC()).Scan(&id)
 	if err == sql.ErrNoRows {
 		existing, err := scanMessage(db.queryRow(ctx, "SELECT "+messageCols+" FROM notify_messages WHERE dedup_key = ?", m.DedupKey))

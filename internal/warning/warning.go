@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/continuo-bcm/continuo/internal/errs"
+	"github.com/continuo-bcm/continuo/internal/notify"
 	"github.com/continuo-bcm/continuo/internal/org"
 )
 
@@ -185,6 +186,7 @@ type Contact struct {
 	Organisation string `json:"organisation,omitempty"`
 	Email        string `json:"email,omitempty"`
 	Mobile       string `json:"mobile,omitempty"`
+	Lang         string `json:"lang,omitempty" required:"false" doc:"language of the messages: zh-CN (default) or en"`
 }
 
 // Audience is who receives a warning. The units are the recipient
@@ -257,10 +259,15 @@ func (a *Audience) validate(v *errs.Validation, prefix string) {
 		if c.Email == "" && c.Mobile == "" {
 			v.Add(f, "needs an email or a mobile number")
 		}
-		if c.Email != "" && (!strings.Contains(c.Email, "@") || len(c.Email) > 254) {
+		c.Lang = strings.TrimSpace(c.Lang)
+		// The rules of the notification engine, which sends to partners.
+		if c.Email != "" && !notify.ValidEmail(c.Email) {
 			v.Add(f+".email", "is not an email address")
 		}
-		v.MaxLen(f+".mobile", c.Mobile, 50)
+		if c.Mobile != "" && !notify.ValidPhone(c.Mobile) {
+			v.Add(f+".mobile", "is not a mobile number: digits, spaces, dashes and brackets, with an optional leading +")
+		}
+		v.Check(c.Lang == "" || c.Lang == notify.LangZh || c.Lang == notify.LangEn, f+".lang", "must be zh-CN or en")
 	}
 }
 

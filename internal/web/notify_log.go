@@ -15,6 +15,7 @@ const deliveryPageSize = 50
 type deliveryRow struct {
 	D          notify.Delivery
 	SourceHref string // the page of what the message is about, when known
+	External   bool   // the recipient is outside the directory (a partner)
 }
 
 type deliveryLogPage struct {
@@ -72,7 +73,7 @@ func (h *handler) showDeliveryLog(w http.ResponseWriter, r *http.Request) {
 		ds = ds[:deliveryPageSize]
 	}
 	for _, d := range ds {
-		row := deliveryRow{D: d}
+		row := deliveryRow{D: d, External: d.External()}
 		if id, ok := strings.CutPrefix(d.Source, "warning:"); ok {
 			row.SourceHref = "/warnings/" + url.PathEscape(id)
 		}

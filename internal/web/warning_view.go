@@ -120,7 +120,7 @@ func audienceFormOf(a warning.Audience) audienceForm {
 		// Email and mobile are told apart by the "@", so empty ones are
 		// left out.
 		parts := []string{c.Name, c.Organisation}
-		for _, x := range []string{c.Email, c.Mobile} {
+		for _, x := range []string{c.Email, c.Mobile, c.Lang} {
 			if x != "" {
 				parts = append(parts, x)
 			}
@@ -169,11 +169,14 @@ func (f audienceForm) audience(v *errs.Validation, prefix string) warning.Audien
 			parts = append(parts, "")
 		}
 		c := warning.Contact{Name: strings.TrimSpace(parts[0]), Organisation: strings.TrimSpace(parts[1])}
-		// Email and mobile may come in either order.
+		// Email and mobile may come in either order, then the language
+		// of the messages (en or zh-CN) when it is not the default.
 		for _, x := range parts[2:] {
 			x = strings.TrimSpace(x)
 			switch {
 			case x == "":
+			case (strings.EqualFold(x, "en") || strings.EqualFold(x, "zh-CN")) && c.Lang == "":
+				c.Lang = map[bool]string{true: "en", false: "zh-CN"}[strings.EqualFold(x, "en")]
 			case strings.Contains(x, "@") && c.Email == "":
 				c.Email = x
 			case c.Mobile == "":
@@ -290,6 +293,10 @@ func localizeWarnField(p Page, field, msg string) string {
 		return p.Tr.T("warnweb.in_future")
 	case strings.HasPrefix(msg, "needs an email or a mobile"):
 		return p.Tr.T("warnweb.partner_contact")
+	case msg == "is not an email address":
+		return p.Tr.T("warnweb.partner_email")
+	case strings.HasPrefix(msg, "is not a mobile number"):
+		return p.Tr.T("warnweb.partner_mobile")
 	case strings.HasPrefix(msg, "is required with aggregation"):
 		return p.Tr.T("warnweb.window_required")
 	case strings.HasPrefix(msg, "must be between 0 and 44640"):
