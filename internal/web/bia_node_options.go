@@ -23,7 +23,7 @@ type biaPicker struct {
 	ID       string
 	Label    string
 	Family   string // "process", "resource" or "" for both
-	Blank    string // catalog key of the empty choice
+	Blank    string // catalog key of the empty choice, "" for none
 	Search   string // the text typed in the search box
 	Selected string
 	Options  []option
@@ -109,6 +109,7 @@ func resolveBIANode(ctx context.Context, svc *bia.Service, chosen, search, famil
 
 // biaNodeOptions answers a node picker's search with <option> elements:
 // at most biaPickerSize matches by code or name, the first one chosen.
+// family=process or family=resource limits the matches to one family.
 func (h *handler) biaNodeOptions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	field := q.Get("field")
@@ -116,7 +117,11 @@ func (h *handler) biaNodeOptions(w http.ResponseWriter, r *http.Request) {
 	if pk.Family != "process" && pk.Family != "resource" {
 		pk.Family = ""
 	}
-	if !slices.Contains(biaPickerBlanks, pk.Blank) {
+	// blank=none leaves the empty choice out: a list to pick from, as
+	// the risk form's process picker shows, rather than a select.
+	if pk.Blank == "none" {
+		pk.Blank = ""
+	} else if !slices.Contains(biaPickerBlanks, pk.Blank) {
 		pk.Blank = biaPickerBlanks[0]
 	}
 	if field != "" {

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/continuo-bcm/continuo/internal/authz"
+	"github.com/continuo-bcm/continuo/internal/bia"
 	"github.com/continuo-bcm/continuo/internal/risk"
 )
 
@@ -33,6 +35,16 @@ func riskBrowserScenario(t *testing.T, e *env) {
 	ops := e.seedUnit(e.root, "运营部", "Operations")
 	it := e.seedUnit(e.root, "信息技术部", "IT")
 	owner := e.seedPerson(ops, "李娜", "Li Na", "+86 138 0000 0012")
+	// Business processes the new risk would disrupt, among others the
+	// picker must not list.
+	var procs []bia.Process
+	for _, n := range [][3]string{{"BP-07", "仓储管理", "Warehousing"}, {"BP-08", "干线运输", "Line haul"}, {"BP-09", "客户服务", "Customer service"}} {
+		pr, err := e.app.BIA.SaveProcess(sys(), bia.Process{Code: n[0], Name: n[1], NameEn: n[2], UnitID: ops.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		procs = append(procs, pr)
+	}
 	// A register to look at: other risks in other cells.
 	for i, s := range []struct {
 		title, en string
@@ -184,14 +196,38 @@ func riskBrowserScenario(t *testing.T, e *env) {
 		chromedp.WaitVisible(css(`#action-rows .action-row:nth-child(2) input[name=action_description]`)),
 		chromedp.SendKeys(css(`#action-rows .action-row:nth-child(2) input[name=action_description]`), "购置抽水泵"),
 	)
+	// The affected processes: type part of a name, click the match; type
+	// a code and take the first match with Enter.
+	warehousing := fmt.Sprintf(`[data-process-matches] option[value="p%d"]`, procs[0].ID)
+	do("pick a process by name",
+		chromedp.SendKeys(css("#f-process_q"), "wareh"),
+		chromedp.WaitVisible(css(warehousing)),
+		poll(`document.querySelectorAll('[data-process-matches] option').length === 1`),
+		chromedp.Click(css(warehousing)),
+		chromedp.WaitVisible(css(fmt.Sprintf(`.process-chip input[name=process_ids][value="%d"]:checked`, procs[0].ID))),
+		poll(`document.querySelector('[data-process-matches]').hidden && document.getElementById('f-process_q').value === ''`),
+	)
+	do("pick a process by code",
+		chromedp.SendKeys(css("#f-process_q"), "BP-08"),
+		chromedp.WaitVisible(css(fmt.Sprintf(`[data-process-matches] option[value="p%d"]`, procs[1].ID))),
+	)
+	shot("process-search")
+	do("take the first match",
+		chromedp.SendKeys(css("#f-process_q"), kb.Enter),
+		chromedp.WaitVisible(css(fmt.Sprintf(`.process-chip input[name=process_ids][value="%d"]`, procs[1].ID))),
+		poll(`document.querySelectorAll('.process-chip input[name=process_ids]:checked').length === 2 && location.pathname === '/risks/new'`),
+	)
+	want("process picker", text(".process-chips"), "BP-07 Warehousing", "BP-08 Line haul")
 	shot("risk-form")
 	do("create a risk",
 		chromedp.Click(css(`form.risk-form button[type=submit]`)),
 		chromedp.WaitVisible(css(`#assess`)),
 	)
 	want("risk page", text("main"), "Warehouse flooding", "Natural disaster", "Li Na", "加高防洪墙", "购置抽水泵", "Not assessed")
+	want("risk page", text("#risk-processes"), "BP-07 Warehousing", "BP-08 Line haul")
 	stored, _, err := e.app.Risk.Risks(sys(), risk.Filter{Query: "Warehouse"})
-	if err != nil || len(stored) != 1 || len(stored[0].Actions) != 2 {
+	if err != nil || len(stored) != 1 || len(stored[0].Actions) != 2 || len(stored[0].ProcessIDs) != 2 ||
+		stored[0].ProcessIDs[0] != procs[0].ID || stored[0].ProcessIDs[1] != procs[1].ID {
 		t.Fatalf("stored %+v %v", stored, err)
 	}
 	id := idStr(stored[0].ID)

@@ -44,8 +44,11 @@ type riskForm struct {
 	Treatment   string
 	Status      string
 	ReviewDate  string
-	ProcessIDs  []string
-	Actions     []actionRow
+	ProcessIDs  []string // the linked processes, by id
+	// ProcessCodes is what was typed in the process search box: without
+	// JavaScript, process codes separated by commas, linked on saving.
+	ProcessCodes string
+	Actions      []actionRow
 }
 
 type riskFormPage struct {
@@ -57,8 +60,15 @@ type riskFormPage struct {
 	Statuses   []option
 	Strategies []option
 	Candidates []option
-	Processes  []option // business processes of the BIA, for the affected ones
-	Editing    bool
+	// Linked are the affected processes (a ticked box each: unticking one
+	// unlinks it); PickProcesses says whether the viewer may search the
+	// BIA for more (bia.read). HiddenLinks counts the links kept for a
+	// viewer who may not see the processes.
+	Linked        []option
+	PickProcesses bool
+	NoProcesses   bool // the BIA has no process yet
+	HiddenLinks   int
+	Editing       bool
 }
 
 var riskFields = []string{"code", "title", "title_en", "category", "unit_id", "owner_id", "cause", "consequence",
@@ -95,39 +105,84 @@ func (h *handler) riskFormPage(ctx context.Context, w http.ResponseWriter, r *ht
 	if len(p.Form.Actions) == 0 {
 		p.Form.Actions = []actionRow{{Key: newReference()}}
 	}
-	if p.Processes, err = h.processOptions(ctx, p.Page, units, f.ProcessIDs); err != nil {
+	if !h.biaReadable(p.principal) {
+		p.HiddenLinks = len(f.ProcessIDs)
+		return p, nil
+	}
+	p.PickProcesses = true
+	p.Scripts = []string{"risk.js"}
+	if p.Linked, err = h.linkedProcesses(ctx, p.Page, units, f.ProcessIDs); err != nil {
 		return p, err
+	}
+	if len(p.Linked) == 0 {
+		first, err := h.d.BIA.FindNodes(ctx, bia.NodeQuery{Family: "process", Limit: 1})
+		if err != nil {
+			return p, err
+		}
+		p.NoProcesses = len(first) == 0
 	}
 	return p, nil
 }
 
-// processOptions lists the business processes of the BIA for the risk
-// form, by unit, with the chosen ones selected.
-func (h *handler) processOptions(ctx context.Context, p Page, units []org.Unit, chosen []string) ([]option, error) {
-	if h.d.BIA == nil {
+// biaReadable reports whether the viewer may see the BIA's processes.
+func (h *handler) biaReadable(pr authz.Principal) bool {
+	return h.d.BIA != nil && pr.Any(authz.BIARead)
+}
+
+// linkedProcesses labels the processes with the given ids, in that order,
+// ticked: code, name and unit (when units are given). It looks them up in
+// the BIA graph held in memory, never lists every process; an id that is
+// no process keeps its number as label (the service refuses it).
+func (h *handler) linkedProcesses(ctx context.Context, p Page, units []org.Unit, ids []string) ([]option, error) {
+	if len(ids) == 0 {
 		return nil, nil
 	}
-	ps, err := h.d.BIA.Processes(ctx, bia.ProcessFilter{})
+	refs := make([]string, len(ids))
+	for i, id := range ids {
+		refs[i] = "p" + id
+	}
+	nodes, err := h.d.BIA.Nodes(ctx, refs...)
 	if err != nil {
 		return nil, err
 	}
 	names := unitFullNames(p, units)
-	sel := map[string]bool{}
-	for _, id := range chosen {
-		sel[id] = true
-	}
-	out := make([]option, 0, len(ps))
-	for _, pr := range ps {
-		label := p.L(pr.Name, pr.NameEn)
-		if pr.Code != "" {
-			label = pr.Code + " " + label
+	out := make([]option, 0, len(ids))
+	for i, id := range ids {
+		label := "#" + id
+		if n, ok := nodes[refs[i]]; ok {
+			label = p.NodeName(n)
+			if n.UnitID != nil && names[*n.UnitID] != "" {
+				label += " · " + names[*n.UnitID]
+			}
 		}
-		if n := names[pr.UnitID]; n != "" {
-			label += " · " + n
-		}
-		out = append(out, option{Value: idString(pr.ID), Label: label, Selected: sel[idString(pr.ID)]})
+		out = append(out, option{Value: id, Label: label, Selected: true})
 	}
 	return out, nil
+}
+
+// resolveProcessCodes finds the processes named in text: codes (or
+// references such as p12) separated by commas. It returns their ids and
+// the codes that name no process.
+func (h *handler) resolveProcessCodes(ctx context.Context, text string) (ids []int64, unknown []string, err error) {
+	codes := strings.FieldsFunc(text, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == '\n'
+	})
+	for _, code := range codes {
+		code = strings.TrimSpace(code)
+		if code == "" {
+			continue
+		}
+		found, err := h.d.BIA.FindNodes(ctx, bia.NodeQuery{Query: code, Family: "process", Limit: 1})
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(found) == 1 && (strings.EqualFold(found[0].Code, code) || strings.EqualFold(found[0].Ref, code)) {
+			ids = append(ids, found[0].ID)
+		} else {
+			unknown = append(unknown, code)
+		}
+	}
+	return ids, unknown, nil
 }
 
 // newRisk shows an empty risk form, in ?unit= when given.
@@ -200,17 +255,14 @@ func (h *handler) saveRisk(w http.ResponseWriter, r *http.Request, id int64) {
 	f := riskForm{ID: id, Code: pf("code"), Title: pf("title"), TitleEn: pf("title_en"), Category: pf("category"),
 		UnitID: strings.TrimSpace(pf("unit_id")), OwnerID: strings.TrimSpace(pf("owner_id")), Cause: pf("cause"),
 		Consequence: pf("consequence"), Controls: pf("controls"), Treatment: pf("treatment"), Status: pf("status"),
-		ReviewDate: strings.TrimSpace(pf("review_date")), ProcessIDs: r.PostForm["process_ids"]}
+		ReviewDate: strings.TrimSpace(pf("review_date")), ProcessCodes: strings.TrimSpace(pf("process_q"))}
 	rk := risk.Risk{ID: id, Code: f.Code, Title: f.Title, TitleEn: f.TitleEn, Category: risk.Category(f.Category),
 		Cause: strings.TrimSpace(f.Cause), Consequence: strings.TrimSpace(f.Consequence), Controls: strings.TrimSpace(f.Controls),
 		Treatment: risk.Strategy(f.Treatment), Status: risk.Status(f.Status), ReviewDate: f.ReviewDate}
 	var v errs.Validation
-	for _, s := range f.ProcessIDs {
-		if pid, ok := parseID(s); ok && pid != 0 {
-			rk.ProcessIDs = append(rk.ProcessIDs, pid)
-		} else {
-			v.Add("process_ids", "no process with id %s", s)
-		}
+	if err := h.riskLinks(ctx, r, &f, &rk, &v); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	if uid, ok := parseID(f.UnitID); ok && uid != 0 {
 		rk.UnitID = uid
@@ -309,6 +361,57 @@ func (h *handler) saveRisk(w http.ResponseWriter, r *http.Request, id int64) {
 		h.flash(w, "ok", "common.saved")
 	}
 	http.Redirect(w, r, "/risks/"+idString(rk.ID), http.StatusSeeOther)
+}
+
+// riskLinks fills the risk's affected processes from the form: the ticked
+// ones and those whose codes were typed in the search box. A form without
+// the picker (process_links absent) or a viewer who may not see the BIA
+// keeps the links the risk has.
+func (h *handler) riskLinks(ctx context.Context, r *http.Request, f *riskForm, rk *risk.Risk, v *errs.Validation) error {
+	pr, _ := authz.From(ctx)
+	if r.PostFormValue("process_links") != "1" || !h.biaReadable(pr) {
+		f.ProcessCodes = ""
+		if rk.ID == 0 {
+			return nil
+		}
+		old, err := h.d.Risk.Risk(ctx, rk.ID)
+		if err != nil {
+			return err
+		}
+		rk.ProcessIDs = old.ProcessIDs
+		for _, id := range old.ProcessIDs {
+			f.ProcessIDs = append(f.ProcessIDs, idString(id))
+		}
+		return nil
+	}
+	seen := map[int64]bool{}
+	link := func(id int64) {
+		if !seen[id] {
+			seen[id] = true
+			rk.ProcessIDs = append(rk.ProcessIDs, id)
+			f.ProcessIDs = append(f.ProcessIDs, idString(id))
+		}
+	}
+	for _, s := range r.PostForm["process_ids"] {
+		if id, ok := parseID(s); ok && id != 0 {
+			link(id)
+		} else {
+			v.Add("process_ids", "no process with id %s", s)
+		}
+	}
+	ids, unknown, err := h.resolveProcessCodes(ctx, f.ProcessCodes)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		link(id)
+	}
+	// The codes found become chips; those not found stay in the box.
+	f.ProcessCodes = strings.Join(unknown, ", ")
+	if len(unknown) > 0 {
+		v.Add("process_ids", "no process with code %s", f.ProcessCodes)
+	}
+	return nil
 }
 
 // withFields returns err with its field errors replaced by fields (the

@@ -19,6 +19,15 @@ type assessmentRow struct {
 	Impact     string
 }
 
+// PredictabilityKey is the catalog key of the predictability, "" when not
+// rated.
+func (a assessmentRow) PredictabilityKey() string {
+	if a.Predictability == nil {
+		return ""
+	}
+	return "risk.predictability." + strconv.Itoa(*a.Predictability)
+}
+
 // actionView is a treatment action as the detail page lists it.
 type actionView struct {
 	risk.Action
@@ -83,6 +92,10 @@ type riskPage struct {
 	Matrices    []option
 	Grids       []assessGrid
 	Predictable []option
+
+	// HiddenProcesses counts the linked processes of a viewer who may not
+	// see the business impact analysis.
+	HiddenProcesses int
 }
 
 // showRisk shows a risk.
@@ -124,20 +137,17 @@ func (h *handler) riskPage(ctx context.Context, w http.ResponseWriter, r *http.R
 	if rk.OwnerID != nil {
 		p.OwnerName = people[*rk.OwnerID]
 	}
-	if len(rk.ProcessIDs) > 0 && h.d.BIA != nil {
+	// The linked processes only, looked up by id: never the whole BIA.
+	if len(rk.ProcessIDs) > 0 && h.biaReadable(p.principal) {
 		chosen := make([]string, len(rk.ProcessIDs))
 		for i, pid := range rk.ProcessIDs {
 			chosen[i] = idString(pid)
 		}
-		all, err := h.processOptions(ctx, p.Page, nil, chosen)
-		if err != nil {
+		if p.Processes, err = h.linkedProcesses(ctx, p.Page, nil, chosen); err != nil {
 			return p, err
 		}
-		for _, o := range all {
-			if o.Selected {
-				p.Processes = append(p.Processes, o)
-			}
-		}
+	} else {
+		p.HiddenProcesses = len(rk.ProcessIDs)
 	}
 	p.Inh, p.Res = p.ratingView(matrices, rk.Inherent), p.ratingView(matrices, rk.Residual)
 	p.Badge = p.RiskLevel(rk.Level)

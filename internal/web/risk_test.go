@@ -196,6 +196,9 @@ func TestRiskRegister(t *testing.T) {
 		r = c.get("/risks/"+id, "Accept-Language", "zh-CN")
 		wantStatus(t, r, http.StatusOK)
 		mustContain(t, r.body, "固有风险", "剩余风险", "重大", "一般", "雨季前评估", "2 · 有征兆可预测", "/static/echarts.min.js", "/static/risk.js")
+		// The history names the predictability, not its catalog key.
+		mustContain(t, r.body, `class="">2 · 有征兆可预测</td>`)
+		mustNotContain(t, r.body, "risk.predictability.")
 		if a, b := strings.Index(r.body, `<tr data-kind="residual" data-score="6">`), strings.Index(r.body, `<tr data-kind="inherent" data-score="20">`); a < 0 || b < 0 || a > b {
 			t.Errorf("history rows: residual at %d, inherent at %d (want newest first)", a, b)
 		}

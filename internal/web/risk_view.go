@@ -233,16 +233,19 @@ var riskRules = []struct {
 	re  *regexp.Regexp
 	key string
 	arg bool // the first group is a number to pass on
+	str bool // the first group is a text to pass on
 }{
-	{regexp.MustCompile(`^must be between 1 and (\d+)( on matrix .+)?$`), "risk.err.range", true},
-	{regexp.MustCompile(`^must be a date as YYYY-MM-DD$`), "risk.err.date", false},
-	{regexp.MustCompile(`^must be inherent or residual$`), "validation.choose", false},
-	{regexp.MustCompile(`^a residual rating needs an inherent rating first$`), "risk.err.residual_first", false},
-	{regexp.MustCompile(`^must be \S+, the matrix of the inherent rating$`), "risk.err.same_matrix", false},
-	{regexp.MustCompile(`^no matrix `), "risk.err.no_matrix", false},
-	{regexp.MustCompile(`^accepted goes with the treatment accept`), "risk.err.accepted", false},
-	{regexp.MustCompile(`^at most (\d+) actions$`), "risk.err.too_many_actions", true},
-	{regexp.MustCompile(`^is required with a matrix, likelihood or impact$`), "validation.required", false},
+	{regexp.MustCompile(`^must be between 1 and (\d+)( on matrix .+)?$`), "risk.err.range", true, false},
+	{regexp.MustCompile(`^must be a date as YYYY-MM-DD$`), "risk.err.date", false, false},
+	{regexp.MustCompile(`^must be inherent or residual$`), "validation.choose", false, false},
+	{regexp.MustCompile(`^a residual rating needs an inherent rating first$`), "risk.err.residual_first", false, false},
+	{regexp.MustCompile(`^must be \S+, the matrix of the inherent rating$`), "risk.err.same_matrix", false, false},
+	{regexp.MustCompile(`^no matrix `), "risk.err.no_matrix", false, false},
+	{regexp.MustCompile(`^accepted goes with the treatment accept`), "risk.err.accepted", false, false},
+	{regexp.MustCompile(`^at most (\d+) actions$`), "risk.err.too_many_actions", true, false},
+	{regexp.MustCompile(`^is required with a matrix, likelihood or impact$`), "validation.required", false, false},
+	{regexp.MustCompile(`^no process with id (\d+)$`), "risk.err.no_process_id", true, false},
+	{regexp.MustCompile(`^no process with code (.+)$`), "risk.err.no_process_code", false, true},
 }
 
 // localizeRisk returns err with the risk service's field messages in the
@@ -260,6 +263,8 @@ func localizeRisk(tr i18n.Translator, err error) error {
 				if rule.arg {
 					n, _ := strconv.Atoi(m[1])
 					fe.Message = tr.T(rule.key, n)
+				} else if rule.str {
+					fe.Message = tr.T(rule.key, m[1])
 				} else {
 					fe.Message = tr.T(rule.key)
 				}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/continuo-bcm/continuo/internal/authz"
-	"github.com/continuo-bcm/continuo/internal/bia"
 	"github.com/continuo-bcm/continuo/internal/identity"
 	"github.com/continuo-bcm/continuo/internal/org"
 	"github.com/continuo-bcm/continuo/internal/risk"
@@ -226,45 +225,6 @@ func TestRiskMatrixPages(t *testing.T) {
 		wantStatus(t, r, http.StatusConflict)
 		mustContain(t, r.body, "is in use by 2 ratings")
 		wantStatus(t, office.post("/risk-matrices/5x5/delete", url.Values{}), http.StatusConflict)
-	})
-}
-
-// TestRiskFormProcesses links a risk to the business processes it would
-// disrupt and shows them on the risk page.
-func TestRiskFormProcesses(t *testing.T) {
-	eachEngine(t, func(t *testing.T, e *env) {
-		e.seedUser("admin", authz.Admin)
-		ops := e.seedUnit(e.root, "运营部", "Operations")
-		var procs []bia.Process
-		for _, n := range [][2]string{{"订单履约", "Order fulfilment"}, {"仓储管理", "Warehousing"}} {
-			p, err := e.app.BIA.SaveProcess(sys(), bia.Process{Name: n[0], NameEn: n[1], UnitID: ops.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			procs = append(procs, p)
-		}
-		c := e.client()
-		c.login("admin")
-		r := c.get("/risks/new", "Accept-Language", "en")
-		mustContain(t, r.body, `name="process_ids" multiple`, "Order fulfilment · Operations")
-		bad := riskForm("仓库内涝", ops, "natural_disaster")
-		bad["process_ids"] = []string{idStr(procs[1].ID), "4242"}
-		r = c.post("/risks", bad, "Accept-Language", "en")
-		wantStatus(t, r, http.StatusUnprocessableEntity)
-		mustContain(t, r.body, `id="f-process_ids-err"`)
-		if n := e.countRisks(); n != 0 {
-			t.Fatalf("%d risks after a refused form", n)
-		}
-		good := riskForm("仓库内涝", ops, "natural_disaster")
-		good["process_ids"] = []string{idStr(procs[1].ID)}
-		r = c.post("/risks", good)
-		wantStatus(t, r, http.StatusSeeOther)
-		r = c.get(r.location(), "Accept-Language", "en")
-		mustContain(t, r.body, "Affected business processes", `href="/bia/processes/`+idStr(procs[1].ID)+`"`, "Warehousing")
-		mustNotContain(t, r.body, "Order fulfilment")
-		rs, _, _ := e.app.Risk.Risks(sys(), risk.Filter{})
-		r = c.get("/risks/"+idStr(rs[0].ID)+"/edit", "Accept-Language", "en")
-		mustContain(t, r.body, `<option value="`+idStr(procs[1].ID)+`" selected>`)
 	})
 }
 

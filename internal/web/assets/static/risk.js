@@ -7,6 +7,9 @@
 //  3. The assessment form ([data-risk-assess]) shows only the grid of the
 //     chosen matrix.
 //  4. Filter forms marked [data-autosubmit] apply a choice at once.
+//  5. The process picker of the risk form ([data-process-picker]): the
+//     matches htmx loads as the user types show under the search box; a
+//     click or Enter on one adds it as a ticked box and empties the search.
 // The data comes from <script type="application/json"> blocks: the CSP
 // allows no inline script.
 (function () {
@@ -150,6 +153,111 @@
 		show();
 	}
 
+	// processPicker wires one process picker: its list of matches is
+	// refilled by htmx (blank=none: matches only, values p12).
+	function processPicker(box) {
+		var search = box.querySelector("[data-process-search]");
+		var list = box.querySelector("[data-process-matches]");
+		var chips = box.querySelector("[data-process-chips]");
+		if (!search || !list || !chips) {
+			return;
+		}
+		function hide() {
+			list.hidden = true;
+			list.innerHTML = "";
+		}
+		function add(opt) {
+			if (!opt || opt.disabled || !/^p\d+$/.test(opt.value)) {
+				return;
+			}
+			var id = opt.value.slice(1);
+			var boxes = chips.querySelectorAll("input[name=process_ids]");
+			for (var i = 0; i < boxes.length; i++) {
+				if (boxes[i].value === id) {
+					boxes[i].checked = true;
+					search.value = "";
+					hide();
+					return;
+				}
+			}
+			var label = opt.textContent;
+			var li = document.createElement("li");
+			li.className = "process-chip";
+			var lab = document.createElement("label");
+			var input = document.createElement("input");
+			input.type = "checkbox";
+			input.name = "process_ids";
+			input.value = id;
+			input.checked = true;
+			var span = document.createElement("span");
+			span.textContent = label;
+			lab.appendChild(input);
+			lab.appendChild(document.createTextNode(" "));
+			lab.appendChild(span);
+			li.appendChild(lab);
+			chips.appendChild(li);
+			chips.hidden = false;
+			search.value = "";
+			hide();
+			search.focus();
+		}
+		list.addEventListener("htmx:afterSwap", function () {
+			// An option reads "Process · P-01 Name": the kind is the same
+			// for every match, the list and the boxes show the rest.
+			for (var i = 0; i < list.options.length; i++) {
+				var o = list.options[i], cut = o.textContent.indexOf(" · ");
+				if (!o.disabled && cut >= 0) {
+					o.textContent = o.textContent.slice(cut + 3);
+				}
+			}
+			list.selectedIndex = -1;
+			list.size = Math.max(2, Math.min(8, list.options.length));
+			list.hidden = search.value.trim() === "" || list.options.length === 0;
+		});
+		list.addEventListener("click", function (ev) {
+			if (ev.target instanceof HTMLOptionElement) {
+				add(ev.target);
+			}
+		});
+		list.addEventListener("keydown", function (ev) {
+			if (ev.key === "Enter") {
+				ev.preventDefault();
+				add(list.options[list.selectedIndex]);
+			} else if (ev.key === "Escape") {
+				search.focus();
+				hide();
+			}
+		});
+		// Enter takes the first match rather than sending the form; the
+		// keypress that may follow the keydown must not send it either.
+		var took = false;
+		search.addEventListener("keypress", function (ev) {
+			if (ev.key === "Enter" && took) {
+				ev.preventDefault();
+			}
+			took = false;
+		});
+		search.addEventListener("keydown", function (ev) {
+			took = false;
+			if (ev.key === "Enter" && !list.hidden) {
+				ev.preventDefault();
+				took = true;
+				add(list.options[0]);
+			} else if (ev.key === "ArrowDown" && !list.hidden) {
+				ev.preventDefault();
+				list.focus();
+				list.selectedIndex = 0;
+			} else if (ev.key === "Escape") {
+				hide();
+			}
+		});
+		search.addEventListener("input", function () {
+			if (search.value.trim() === "") {
+				hide();
+			}
+		});
+	}
+
 	function init(root) {
 		var i, els;
 		els = root.querySelectorAll("[data-risk-trend]:not([data-ready])");
@@ -165,6 +273,11 @@
 		els = root.querySelectorAll("form[data-risk-assess]");
 		for (i = 0; i < els.length; i++) {
 			assessForm(els[i]);
+		}
+		els = root.querySelectorAll("[data-process-picker]:not([data-ready])");
+		for (i = 0; i < els.length; i++) {
+			els[i].setAttribute("data-ready", "");
+			processPicker(els[i]);
 		}
 	}
 
