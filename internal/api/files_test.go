@@ -64,6 +64,12 @@ func TestImports(t *testing.T) {
 				if page.Total != 1 || page.Items[0].Name != "王五" || page.Items[0].UnitID != e.ids["eastops"] || !page.Items[0].Active {
 					t.Errorf("imported person: %+v", page.Items)
 				}
+				// The list writes the same timestamps as the person's own page.
+				var one org.Person
+				e.json("viewer", "GET", "/people/"+itoa(page.Items[0].ID), "", 200, &one)
+				if one.CreatedAt.IsZero() || !one.CreatedAt.Equal(page.Items[0].CreatedAt) || !one.UpdatedAt.Equal(page.Items[0].UpdatedAt) {
+					t.Errorf("list timestamps %v / %v, person %v / %v", page.Items[0].CreatedAt, page.Items[0].UpdatedAt, one.CreatedAt, one.UpdatedAt)
+				}
 				if n := e.peopleTotal(); n != 5 {
 					t.Errorf("%d people after importing 2 into 3, want 5", n)
 				}
