@@ -153,7 +153,7 @@ func TestReportContent(t *testing.T) {
 
 func TestReportRenders(t *testing.T) {
 	if os.Getenv("CONTINUO_SKIP_RENDER") == "1" {
-		t.Skip("CONTINUO_SKIP_RENDER=1")
+		t.Skip("CONTINUO_SKIP_RENDER=1 is set; unset it to check the rendered report")
 	}
 	for _, tool := range []string{"soffice", "pdftotext"} {
 		if _, err := exec.LookPath(tool); err != nil {

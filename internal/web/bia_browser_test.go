@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -57,37 +56,15 @@ func biaBrowserScenario(t *testing.T, e *env) {
 			t.Fatal(err)
 		}
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	want := func(step, text string, wants ...string) {
-		t.Helper()
-		for _, w := range wants {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s: the page does not show %q; it shows:\n%s", step, w, text)
-			}
-		}
-		if t.Failed() {
-			t.FailNow()
-		}
-	}
+	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
+	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
 	clear := func(sel string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool](fmt.Sprintf(`(document.querySelector(%q).value = "", true)`, sel))(ctx, tg)
 			return err
 		})
 	}
-	poll := func(expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
-			return err
-		})
-	}
+	poll := pollTrue
 
 	do("open the tab")
 	defer failOnConsoleErrors(t, ctx)()

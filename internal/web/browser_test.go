@@ -44,15 +44,54 @@ func TestBrowser(t *testing.T) {
 // Chromium fails it, so that CI never passes without the browser.
 func runBrowserTest(t *testing.T, scenario func(t *testing.T, e *env)) {
 	t.Helper()
+	requireBrowser(t)
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) { scenario(t, newEnv(t, engine, app.Config{})) })
+	}
+}
+
+// requireBrowser skips the test when CONTINUO_SKIP_BROWSER=1 and fails it
+// when Chromium is missing.
+func requireBrowser(t *testing.T) {
+	t.Helper()
 	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
-		t.Skip("CONTINUO_SKIP_BROWSER=1")
+		t.Skip("CONTINUO_SKIP_BROWSER=1 is set; unset it (and install chromium) to run the browser test")
 	}
 	if _, err := os.Stat(chromiumPath()); err != nil {
 		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
 	}
-	for _, engine := range storetest.Engines() {
-		t.Run(string(engine), func(t *testing.T) { scenario(t, newEnv(t, engine, app.Config{})) })
+}
+
+// pageText returns what the element sel shows, failing the test when it
+// cannot be read.
+func pageText(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
 	}
+	return s
+}
+
+// wantShown fails the test unless text contains every one of wants.
+func wantShown(t *testing.T, step, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s: the page does not show %q; it shows:\n%s", step, w, text)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// pollTrue waits up to 10 s for the expression to become true in the page.
+func pollTrue(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+		return err
+	})
 }
 
 // screenshotDir is where a scenario saves its screenshots:
@@ -187,31 +226,9 @@ func browserScenario(t *testing.T, e *env) {
 		do("viewport", chromedp.EmulateViewport(1280, 900))
 	}
 	// text returns what an element shows.
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	want := func(step, text string, wants ...string) {
-		t.Helper()
-		for _, w := range wants {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s: the page does not show %q; it shows:\n%s", step, w, text)
-			}
-		}
-		if t.Failed() {
-			t.FailNow()
-		}
-	}
-	poll := func(expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
-			return err
-		})
-	}
+	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
+	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
+	poll := pollTrue
 
 	// Every console error (a script failing, a CSP refusal) fails the test.
 	do("open the tab")

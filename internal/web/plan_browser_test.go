@@ -53,25 +53,8 @@ func planBrowserScenario(t *testing.T, e *env) {
 			t.Fatal(err)
 		}
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	want := func(step, text string, wants ...string) {
-		t.Helper()
-		for _, w := range wants {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s: the page does not show %q; it shows:\n%s", step, w, text)
-			}
-		}
-		if t.Failed() {
-			t.FailNow()
-		}
-	}
+	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
+	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
 	signIn := func(user string) {
 		t.Helper()
 		do("sign in as "+user,
@@ -203,12 +186,7 @@ func planBrowserScenario(t *testing.T, e *env) {
 // editor does not show) and saves it untouched in a real browser: each new
 // draft must say exactly what the published version says.
 func TestPlanEditorKeepsContent(t *testing.T) {
-	if os.Getenv("CONTINUO_SKIP_BROWSER") == "1" {
-		t.Skip("CONTINUO_SKIP_BROWSER=1")
-	}
-	if _, err := os.Stat(chromiumPath()); err != nil {
-		t.Fatalf("chromium is needed for the browser test (%v); install it (apt-get install chromium), point CONTINUO_CHROMIUM at it, or set CONTINUO_SKIP_BROWSER=1", err)
-	}
+	requireBrowser(t)
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			e := newEnv(t, engine, app.Config{})

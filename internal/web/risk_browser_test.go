@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -109,31 +108,9 @@ func riskBrowserScenario(t *testing.T, e *env) {
 		}
 		do("viewport", chromedp.EmulateViewport(1280, 900))
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	want := func(step, text string, wants ...string) {
-		t.Helper()
-		for _, w := range wants {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s: the page does not show %q; it shows:\n%s", step, w, text)
-			}
-		}
-		if t.Failed() {
-			t.FailNow()
-		}
-	}
-	poll := func(expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
-			return err
-		})
-	}
+	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
+	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
+	poll := pollTrue
 	// cell reads the count of a heatmap cell from the table under the chart.
 	cell := func(l, i int) string {
 		t.Helper()

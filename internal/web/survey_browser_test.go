@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -47,25 +46,8 @@ func surveyBrowserScenario(t *testing.T, e *env) {
 			t.Fatalf("%s: %v", step, err)
 		}
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	want := func(step, text string, wants ...string) {
-		t.Helper()
-		for _, w := range wants {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s: the page does not show %q; it shows:\n%s", step, w, text)
-			}
-		}
-		if t.Failed() {
-			t.FailNow()
-		}
-	}
+	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
+	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
 	n := 0
 	shot := func(name string) {
 		t.Helper()
