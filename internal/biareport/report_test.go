@@ -3,9 +3,6 @@ package biareport_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +14,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/clock"
 	"github.com/continuo-bcm/continuo/internal/demo"
 	"github.com/continuo-bcm/continuo/internal/document"
+	"github.com/continuo-bcm/continuo/internal/document/doctest"
 	"github.com/continuo-bcm/continuo/internal/i18n"
 	"github.com/continuo-bcm/continuo/internal/identity"
 	"github.com/continuo-bcm/continuo/internal/org"
@@ -152,27 +150,8 @@ func TestReportContent(t *testing.T) {
 }
 
 func TestReportRenders(t *testing.T) {
-	if os.Getenv("CONTINUO_SKIP_RENDER") == "1" {
-		t.Skip("CONTINUO_SKIP_RENDER=1 is set; unset it to check the rendered report")
-	}
-	for _, tool := range []string{"soffice", "pdftotext"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed to check the rendered report (install LibreOffice and poppler-utils), or set CONTINUO_SKIP_RENDER=1", tool)
-		}
-	}
-	fonts, err := document.LoadFonts("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fonts := doctest.Require(t)
 	d := load(t, storetest.New(t, store.SQLite))
-	dir := t.TempDir()
-	text := func(pdf string) string {
-		out, err := exec.Command("pdftotext", pdf, "-").CombinedOutput()
-		if err != nil {
-			t.Fatalf("pdftotext: %v %s", err, out)
-		}
-		return strings.Join(strings.Fields(string(out)), "")
-	}
 	for _, c := range []struct {
 		lang  i18n.Lang
 		wants []string
@@ -181,30 +160,13 @@ func TestReportRenders(t *testing.T) {
 		{i18n.EN, []string{"Businessimpactanalysisreport", "Recoveryobjectives", "Singlepointsoffailure", "Warehousepicking", "Catastrophic"}},
 	} {
 		doc := biareport.Build(d, c.lang)
-		var pdf, docx, html bytes.Buffer
-		if err := biareport.Write(&pdf, "pdf", doc, fonts); err != nil {
-			t.Fatal(err)
-		}
-		if err := biareport.Write(&docx, "docx", doc, nil); err != nil {
-			t.Fatal(err)
-		}
+		var html bytes.Buffer
 		if err := biareport.Write(&html, "html", doc, nil); err != nil {
 			t.Fatal(err)
 		}
-		base := filepath.Join(dir, "report-"+string(c.lang))
-		if err := os.WriteFile(base+".pdf", pdf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(base+".docx", docx.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command("soffice", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
-			"--convert-to", "pdf", "--outdir", filepath.Join(dir, "lo"), base+".docx").CombinedOutput()
-		if err != nil {
-			t.Fatalf("soffice: %v %s", err, out)
-		}
+		pdf, docx := doctest.Texts(t, doc, fonts)
 		htmlText := strings.Join(strings.Fields(html.String()), "")
-		for name, got := range map[string]string{"PDF": text(base + ".pdf"), "DOCX": text(filepath.Join(dir, "lo", "report-"+string(c.lang)+".pdf")), "HTML": htmlText} {
+		for name, got := range map[string]string{"PDF": pdf, "DOCX": docx, "HTML": htmlText} {
 			for _, w := range c.wants {
 				if !strings.Contains(got, w) {
 					t.Errorf("%s %s: no %q", c.lang, name, w)

@@ -1,11 +1,7 @@
 package riskreport_test
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +12,7 @@ import (
 	"github.com/continuo-bcm/continuo/internal/clock"
 	"github.com/continuo-bcm/continuo/internal/demo"
 	"github.com/continuo-bcm/continuo/internal/document"
+	"github.com/continuo-bcm/continuo/internal/document/doctest"
 	"github.com/continuo-bcm/continuo/internal/i18n"
 	"github.com/continuo-bcm/continuo/internal/identity"
 	"github.com/continuo-bcm/continuo/internal/org"
@@ -105,27 +102,8 @@ func TestReportContent(t *testing.T) {
 }
 
 func TestReportRenders(t *testing.T) {
-	if os.Getenv("CONTINUO_SKIP_RENDER") == "1" {
-		t.Skip("CONTINUO_SKIP_RENDER=1")
-	}
-	for _, tool := range []string{"soffice", "pdftotext"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed to check the rendered report (install LibreOffice and poppler-utils), or set CONTINUO_SKIP_RENDER=1", tool)
-		}
-	}
-	fonts, err := document.LoadFonts("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fonts := doctest.Require(t)
 	d := load(t, storetest.New(t, store.SQLite))
-	dir := t.TempDir()
-	text := func(pdf string) string {
-		out, err := exec.Command("pdftotext", pdf, "-").CombinedOutput()
-		if err != nil {
-			t.Fatalf("pdftotext: %v %s", err, out)
-		}
-		return strings.Join(strings.Fields(string(out)), "")
-	}
 	for _, c := range []struct {
 		lang  i18n.Lang
 		wants []string
@@ -133,31 +111,13 @@ func TestReportRenders(t *testing.T) {
 		{i18n.ZH, []string{"风险评估报告", "固有风险", "剩余风险", "风险排序清单"}},
 		{i18n.EN, []string{"Riskassessmentreport", "Inherentrisk", "Rankedregister"}},
 	} {
-		doc := riskreport.Build(d, c.lang)
-		var pdf, docx bytes.Buffer
-		if err := document.WritePDF(&pdf, doc, fonts); err != nil {
-			t.Fatal(err)
+		top := strings.Join(strings.Fields(d.Risks[0].Title), "")
+		if c.lang == i18n.EN && d.Risks[0].TitleEn != "" {
+			top = strings.Join(strings.Fields(d.Risks[0].TitleEn), "")
 		}
-		if err := document.WriteDOCX(&docx, doc); err != nil {
-			t.Fatal(err)
-		}
-		base := filepath.Join(dir, "report-"+string(c.lang))
-		if err := os.WriteFile(base+".pdf", pdf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(base+".docx", docx.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command("soffice", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
-			"--convert-to", "pdf", "--outdir", filepath.Join(dir, "lo"), base+".docx").CombinedOutput()
-		if err != nil {
-			t.Fatalf("soffice: %v %s", err, out)
-		}
-		for name, got := range map[string]string{"PDF": text(base + ".pdf"), "DOCX": text(filepath.Join(dir, "lo", "report-"+string(c.lang)+".pdf"))} {
-			for _, w := range append(c.wants, strings.Join(strings.Fields(d.Risks[0].Title), "")) {
-				if c.lang == i18n.EN && w == strings.Join(strings.Fields(d.Risks[0].Title), "") && d.Risks[0].TitleEn != "" {
-					w = strings.Join(strings.Fields(d.Risks[0].TitleEn), "")
-				}
+		pdf, docx := doctest.Texts(t, riskreport.Build(d, c.lang), fonts)
+		for name, got := range map[string]string{"PDF": pdf, "DOCX": docx} {
+			for _, w := range append(c.wants, top) {
 				if !strings.Contains(got, w) {
 					t.Errorf("%s %s: no %q", c.lang, name, w)
 				}
