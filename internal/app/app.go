@@ -175,11 +175,20 @@ func (a *App) Handler() (http.Handler, *server.Router, error) {
 	}
 	var h http.Handler = rt
 	h = server.Authenticate(a.Identity, h)
+	h = revisionMemo(h)
 	h = server.LimitBody(1<<20, h)
 	h = server.CrossOrigin(h)
 	h = server.SecurityHeaders(h)
 	h = server.Observe(a.Log, a.metrics, rt, h)
 	return h, rt, nil
+}
+
+// revisionMemo lets each request read the database's cache revisions
+// once (store.WithRevisionMemo).
+func revisionMemo(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(store.WithRevisionMemo(r.Context())))
+	})
 }
 
 // Serve runs the HTTP server until ctx is cancelled, then shuts down

@@ -113,6 +113,10 @@ type Store interface {
 	ListTokens(ctx context.Context, userID int64) ([]Token, error)
 	DeleteToken(ctx context.Context, userID, id int64) error
 	TouchToken(ctx context.Context, id int64, at time.Time) error
+
+	// AuthRevision moves whenever a user, grant, session, token or unit
+	// path changes or goes, in the same transaction as the change.
+	AuthRevision(ctx context.Context) (int64, error)
 }
 
 // UnitPaths resolves org unit ids to their materialised paths so grants can

@@ -228,3 +228,134 @@ func TestUserValidationAndScope(t *testing.T) {
 		}
 	})
 }
+
+// TestRevocationReachesEveryProcess signs in through one server process,
+// then changes access through another (its own database handle and
+// services), and checks that the first process, which keeps the users it
+// authenticated, sees every change on the next request.
+func TestRevocationReachesEveryProcess(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, engine)
+			one := newEnv(t, storetest.Open(t, dsn))
+			db2 := storetest.Open(t, dsn)
+			clk2 := clock.NewFake(one.clock.Now())
+			a2 := audit.NewLog(db2, db2, clk2)
+			org2 := org.NewService(db2, db2, a2, clk2)
+			two := identity.NewService(db2, org2, db2, a2, clk2)
+
+			u := one.user(t, "zhao.lei", authz.BCMManager, one.dept)
+			self := authz.WithPrincipal(ctx, u.Principal())
+			_, session, err := one.ids.Login(ctx, "zhao.lei", "correct horse battery", "10.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, token, err := one.ids.CreateToken(self, u.ID, "ci", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			works := func(secret string) (identity.User, error) {
+				t.Helper()
+				// Twice: the second answer comes from what the process keeps.
+				if _, err := one.ids.Authenticate(ctx, secret); err != nil {
+					return identity.User{}, err
+				}
+				return one.ids.Authenticate(ctx, secret)
+			}
+			if _, err := works(token); err != nil {
+				t.Fatal(err)
+			}
+
+			// A grant changed elsewhere.
+			grants := []authz.Grant{{Role: authz.Viewer, UnitID: one.root.ID}}
+			if _, err := two.UpdateUser(one.sys, u.ID, identity.UserUpdate{Grants: &grants}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := works(session)
+			if err != nil || len(got.Grants) != 1 || got.Grants[0].Role != authz.Viewer || got.Grants[0].UnitPath != one.root.Path {
+				t.Fatalf("after the grant change: %+v, %v", got.Grants, err)
+			}
+
+			// The granted unit moved elsewhere: the grant's path follows.
+			sub, err := org2.CreateUnit(one.sys, org.Unit{Kind: org.KindBranch, Name: "华东", ParentID: &one.root.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			grants = []authz.Grant{{Role: authz.Viewer, UnitID: one.dept.ID}}
+			if _, err := two.UpdateUser(one.sys, u.ID, identity.UserUpdate{Grants: &grants}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := works(token); err != nil {
+				t.Fatal(err)
+			}
+			moved := one.dept
+			moved.ParentID = &sub.ID
+			if moved, err = org2.UpdateUnit(one.sys, moved); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := works(token); err != nil || got.Grants[0].UnitPath != moved.Path {
+				t.Fatalf("after the move: %+v, %v (want path %s)", got.Grants, err, moved.Path)
+			}
+
+			// The token revoked elsewhere.
+			if err := two.RevokeToken(authz.WithPrincipal(ctx, u.Principal()), u.ID, tok.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := one.ids.Authenticate(ctx, token); errs.CodeOf(err) != errs.Unauthorized {
+				t.Fatalf("revoked token: %v", err)
+			}
+
+			// Signed out elsewhere.
+			if _, err := works(session); err != nil {
+				t.Fatal(err)
+			}
+			if err := two.Logout(ctx, session); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := one.ids.Authenticate(ctx, session); errs.CodeOf(err) != errs.Unauthorized {
+				t.Fatalf("signed-out session: %v", err)
+			}
+
+			// Disabled elsewhere.
+			_, session, err = one.ids.Login(ctx, "zhao.lei", "correct horse battery", "10.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := works(session); err != nil {
+				t.Fatal(err)
+			}
+			yes := true
+			if _, err := two.UpdateUser(one.sys, u.ID, identity.UserUpdate{Disabled: &yes}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := one.ids.Authenticate(ctx, session); errs.CodeOf(err) != errs.Unauthorized {
+				t.Fatalf("disabled user: %v", err)
+			}
+		})
+	}
+}
+
+// TestKeptSessionStillExpires: a session kept by the process expires on
+// time even though nothing in the database changed.
+func TestKeptSessionStillExpires(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.user(t, "sun.li", authz.Viewer, e.root)
+		_, secret, err := e.ids.Login(context.Background(), "sun.li", "correct horse battery", "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.ids.Authenticate(context.Background(), secret); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(identity.SessionTTL - time.Second)
+		if _, err := e.ids.Authenticate(context.Background(), secret); err != nil {
+			t.Fatalf("a second before expiry: %v", err)
+		}
+		e.clock.Advance(time.Second)
+		if _, err := e.ids.Authenticate(context.Background(), secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Fatalf("expired kept session: %v", err)
+		}
+	})
+}

@@ -33,6 +33,7 @@ type Service struct {
 	audit   *audit.Log
 	clock   clock.Clock
 	limiter *limiter
+	auth    authCache
 }
 
 // NewService returns the identity service.
@@ -289,40 +290,75 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 // grants ready for authorization checks.
 func (s *Service) Authenticate(ctx context.Context, secret string) (User, error) {
 	unauth := errs.New(errs.Unauthorized, "not signed in or session expired")
-	now := s.clock.Now()
-	var userID int64
-	switch {
-	case strings.HasPrefix(secret, SessionPrefix):
-		sess, err := s.store.SessionByHash(ctx, HashSecret(secret))
-		if err != nil || !now.Before(sess.ExpiresAt) {
-			return User{}, unauth
-		}
-		userID = sess.UserID
-	case strings.HasPrefix(secret, TokenPrefix):
-		t, err := s.store.TokenByHash(ctx, HashSecret(secret))
-		if err != nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
-			return User{}, unauth
-		}
-		userID = t.UserID
-		// Recording last use is best effort; it must not fail the request.
-		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-			_ = s.store.TouchToken(ctx, t.ID, now)
-		}
-	default:
+	if !strings.HasPrefix(secret, SessionPrefix) && !strings.HasPrefix(secret, TokenPrefix) {
 		return User{}, unauth
+	}
+	now := s.clock.Now()
+	hash := HashSecret(secret)
+	// The revision is read before anything else, so that a change made
+	// while the rest is read leaves the entry kept under an old revision.
+	rev, err := s.store.AuthRevision(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	e, ok := s.auth.get(hash, rev)
+	if !ok {
+		if e, err = s.authenticate(ctx, secret, hash); err != nil {
+			return User{}, err
+		}
+		s.auth.put(hash, rev, e)
+	}
+	if !e.expires.IsZero() && !now.Before(e.expires) {
+		return User{}, unauth
+	}
+	// Recording a token's last use is best effort; it must not fail the
+	// request.
+	if e.tokenID != 0 && (e.lastUsed.IsZero() || now.Sub(e.lastUsed) > time.Minute) {
+		if s.store.TouchToken(ctx, e.tokenID, now) == nil {
+			s.auth.touched(hash, now)
+		}
+	}
+	return e.user, nil
+}
+
+// authenticate reads the session or token of a secret, its user and the
+// paths of the user's grants.
+func (s *Service) authenticate(ctx context.Context, secret, hash string) (authEntry, error) {
+	unauth := errs.New(errs.Unauthorized, "not signed in or session expired")
+	var e authEntry
+	var userID int64
+	if strings.HasPrefix(secret, SessionPrefix) {
+		sess, err := s.store.SessionByHash(ctx, hash)
+		if err != nil {
+			return e, unauth
+		}
+		userID, e.expires = sess.UserID, sess.ExpiresAt
+	} else {
+		t, err := s.store.TokenByHash(ctx, hash)
+		if err != nil {
+			return e, unauth
+		}
+		userID, e.tokenID = t.UserID, t.ID
+		if t.ExpiresAt != nil {
+			e.expires = *t.ExpiresAt
+		}
+		if t.LastUsedAt != nil {
+			e.lastUsed = *t.LastUsedAt
+		}
 	}
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil || u.Disabled {
-		return User{}, unauth
+		return e, unauth
 	}
 	for i := range u.Grants {
 		path, err := s.units.UnitPath(ctx, u.Grants[i].UnitID)
 		if err != nil && !errs.Is(err, errs.NotFound) {
-			return User{}, err
+			return e, err
 		}
 		u.Grants[i].UnitPath = path
 	}
-	return u, nil
+	e.user = u
+	return e, nil
 }
 
 // CreateToken issues an API token for the user in ctx (or, with

@@ -44,8 +44,9 @@ type DB struct {
 	write  *sql.DB // SQLite: one connection, so writers queue instead of failing
 	read   *sql.DB // SQLite: a pool for readers; PostgreSQL: the same pool as write
 
-	rebound sync.Map // query text → engine-specific text
-	dir     directory
+	rebound  sync.Map // query text → engine-specific text
+	dir      directory
+	subtrees subtreeCache
 
 	// SQLite spends more time parsing a statement than running a small
 	// one, so reads outside transactions (the hot path: lists, lookups,
@@ -135,6 +136,7 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	db.dir.builds.Wait()
 	db.stmtMu.Lock()
 	for _, st := range db.stmts {
 		_ = st.Close()
@@ -290,6 +292,15 @@ func (db *DB) prepared(ctx context.Context, query string) *sql.Stmt {
 	if _, inTx := ctx.Value(txKey{}).(*sql.Tx); inTx {
 		return nil
 	}
+	return db.preparedRead(ctx, query)
+}
+
+// preparedRead returns the cached statement for query on the read pool,
+// or nil on PostgreSQL or past the cache bound.
+func (db *DB) preparedRead(ctx context.Context, query string) *sql.Stmt {
+	if db.engine != SQLite {
+		return nil
+	}
 	db.stmtMu.Lock()
 	defer db.stmtMu.Unlock()
 	if st, ok := db.stmts[query]; ok {
@@ -328,6 +339,15 @@ func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 		return st.QueryRowContext(ctx, args...)
 	}
 	return db.q(ctx).QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// readRow runs a query on the read pool, outside any transaction in ctx:
+// the revision reads of the in-memory caches, which run on every request.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.preparedRead(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.read.QueryRowContext(ctx, db.rebind(query), args...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.

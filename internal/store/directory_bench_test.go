@@ -25,10 +25,27 @@ func BenchmarkDirectoryFind(b *testing.B) {
 		units []bool
 	}{{"all", "", nil}, {"unit", "", units}, {"search-name", "张三", nil}, {"search-number", "e01234", nil}}
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
+		b.Run(c.name+"/scan", func(b *testing.B) {
 			for b.Loop() {
 				d.find(c.query, c.units, org.PeopleFilter{Limit: 50})
 			}
 		})
 	}
+	d.grams = buildGrams(d.entries, d.rev)
+	for _, c := range cases {
+		b.Run(c.name+"/indexed", func(b *testing.B) {
+			for b.Loop() {
+				d.find(c.query, c.units, org.PeopleFilter{Limit: 50})
+			}
+		})
+	}
+}
+
+func BenchmarkSearchIndexBuild(b *testing.B) {
+	d := benchDirectory(100_000)
+	var g *gramIndex
+	for b.Loop() {
+		g = buildGrams(d.entries, 1)
+	}
+	b.ReportMetric(float64(len(g.data)+8*len(g.n))/1e6, "MB")
 }

@@ -74,6 +74,9 @@ func TestDirectoryIndexMatchesSQL(t *testing.T) {
 	for _, e := range engines() {
 		t.Run(string(e), func(t *testing.T) {
 			writer, reader := openPair(t, e)
+			// The reader searches through the trigram index from the first
+			// person on, and builds it again after every few changes.
+			reader.dir.minIndexed, reader.dir.maxStale, reader.dir.syncBuild = 1, 4, true
 			ctx := context.Background()
 			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			var units []int64
@@ -102,6 +105,9 @@ func TestDirectoryIndexMatchesSQL(t *testing.T) {
 					{Limit: 50, Query: "伟"},
 					{Limit: 50, Query: "WANG"},
 					{Limit: 3, Query: "13"},
+					{Limit: 50, Query: "+86 135"},
+					{Limit: 2, Offset: 1, Query: "王伟"},
+					{Limit: 50, Query: "wei", Active: &yes},
 					{Limit: 50, UnitID: units[1]},
 					{Limit: 50, UnitID: units[2], Query: "李"},
 					{Limit: 50, SiteID: site.ID},
@@ -175,4 +181,55 @@ func ids(ps []org.Person) []int64 {
 		out[i] = p.ID
 	}
 	return out
+}
+
+// TestSubtreesAndRevisionsFollowChanges: the unit subtrees the people list
+// keeps follow a unit created by another process, and a request that
+// changes people sees its own change although it read the revisions
+// before.
+func TestSubtreesAndRevisionsFollowChanges(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(string(e), func(t *testing.T) {
+			writer, reader := openPair(t, e)
+			bg := context.Background()
+			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			root := org.Unit{Kind: org.KindGroup, Name: "g", CreatedAt: now, UpdatedAt: now}
+			if err := writer.CreateUnit(bg, &root); err != nil {
+				t.Fatal(err)
+			}
+			person := func(db *DB, ctx context.Context, unit int64) int64 {
+				p := org.Person{Name: "周杰", UnitID: unit, Active: true, CreatedAt: now, UpdatedAt: now, Contacts: []org.ContactMethod{}}
+				if err := db.CreatePerson(ctx, &p); err != nil {
+					t.Fatal(err)
+				}
+				return p.ID
+			}
+			person(writer, bg, root.ID)
+			list := func(ctx context.Context) []int64 {
+				got, _, err := reader.listPeopleIndexed(ctx, org.PeopleFilter{Limit: 50, UnitID: root.ID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ids(got)
+			}
+			if got := list(bg); len(got) != 1 {
+				t.Fatalf("before: %v", got)
+			}
+			child := org.Unit{Kind: org.KindDepartment, Name: "d", ParentID: &root.ID, CreatedAt: now, UpdatedAt: now}
+			if err := writer.CreateUnit(bg, &child); err != nil {
+				t.Fatal(err)
+			}
+			id := person(writer, bg, child.ID)
+			if got := list(bg); !slices.Contains(got, id) {
+				t.Fatalf("a person in a new sub-unit is missing: %v", got)
+			}
+
+			req := WithRevisionMemo(bg)
+			before := list(req)
+			mine := person(reader, req, child.ID)
+			if got := list(req); len(got) != len(before)+1 || !slices.Contains(got, mine) {
+				t.Fatalf("the request does not see its own change: %v, then %v", before, got)
+			}
+		})
+	}
 }

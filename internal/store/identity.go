@@ -61,6 +61,9 @@ func (db *DB) UpdateUser(ctx context.Context, u *identity.User) error {
 		if err := mustAffect(res, err, "user"); err != nil {
 			return err
 		}
+		if err := db.bumpAuth(ctx); err != nil {
+			return err
+		}
 		return db.writeGrants(ctx, u)
 	})
 }
@@ -166,14 +169,22 @@ func (db *DB) SessionByHash(ctx context.Context, hash string) (identity.Session,
 
 // DeleteSession removes a session.
 func (db *DB) DeleteSession(ctx context.Context, hash string) error {
-	_, err := db.exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hash)
-	return err
+	return db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := db.exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hash); err != nil {
+			return err
+		}
+		return db.bumpAuth(ctx)
+	})
 }
 
 // DeleteUserSessions signs a user out everywhere.
 func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
-	_, err := db.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
-	return err
+	return db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := db.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return err
+		}
+		return db.bumpAuth(ctx)
+	})
 }
 
 // DeleteExpiredSessions removes sessions that have expired.
@@ -231,13 +242,34 @@ func (db *DB) ListTokens(ctx context.Context, userID int64) ([]identity.Token, e
 
 // DeleteToken removes one of a user's tokens.
 func (db *DB) DeleteToken(ctx context.Context, userID, id int64) error {
-	res, err := db.exec(ctx, "DELETE FROM api_tokens WHERE user_id = ? AND id = ?", userID, id)
-	return mustAffect(res, err, "token")
+	return db.InTx(ctx, func(ctx context.Context) error {
+		res, err := db.exec(ctx, "DELETE FROM api_tokens WHERE user_id = ? AND id = ?", userID, id)
+		if err := mustAffect(res, err, "token"); err != nil {
+			return err
+		}
+		return db.bumpAuth(ctx)
+	})
 }
 
 // TouchToken records when a token was last used.
 func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	_, err := db.exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", at.UTC(), id)
+	return err
+}
+
+// AuthRevision returns the revision of everything authentication reads;
+// it moves whenever a user, grant, session or token changes or goes, and
+// whenever the unit tree changes.
+func (db *DB) AuthRevision(ctx context.Context) (int64, error) {
+	_, rev, err := db.revisions(ctx)
+	return rev, err
+}
+
+// bumpAuth advances the authentication revision in the transaction in ctx
+// (or on its own outside one).
+func (db *DB) bumpAuth(ctx context.Context) error {
+	forgetRevisions(ctx)
+	_, err := db.exec(ctx, "UPDATE auth_rev SET rev = rev + 1 WHERE id = 1")
 	return err
 }
 

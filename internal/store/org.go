@@ -42,8 +42,10 @@ func (db *DB) CreateUnit(ctx context.Context, u *org.Unit) error {
 		}
 		u.ID = id
 		u.Path = parentPath + strconv.FormatInt(id, 10) + "/"
-		_, err = db.exec(ctx, "UPDATE units SET path = ? WHERE id = ?", u.Path, id)
-		return err
+		if _, err = db.exec(ctx, "UPDATE units SET path = ? WHERE id = ?", u.Path, id); err != nil {
+			return err
+		}
+		return db.bumpAuth(ctx) // the unit tree changed
 	})
 }
 
@@ -69,9 +71,13 @@ func (db *DB) UpdateUnit(ctx context.Context, u *org.Unit) error {
 			return err
 		}
 		if newPath != old.Path {
-			// Rewrite the prefix of every path in the subtree.
+			// Rewrite the prefix of every path in the subtree. Grants are
+			// checked against these paths.
 			if _, err := db.exec(ctx, `UPDATE units SET path = ? || substr(path, ?) WHERE path LIKE ?`,
 				newPath, len(old.Path)+1, likePrefix(old.Path)); err != nil {
+				return err
+			}
+			if err := db.bumpAuth(ctx); err != nil {
 				return err
 			}
 		}
@@ -87,8 +93,13 @@ func likePrefix(p string) string {
 
 // DeleteUnit removes a unit.
 func (db *DB) DeleteUnit(ctx context.Context, id int64) error {
-	res, err := db.exec(ctx, "DELETE FROM units WHERE id = ?", id)
-	return mustAffect(res, err, "org unit")
+	return db.InTx(ctx, func(ctx context.Context) error {
+		res, err := db.exec(ctx, "DELETE FROM units WHERE id = ?", id)
+		if err := mustAffect(res, err, "org unit"); err != nil {
+			return err
+		}
+		return db.bumpAuth(ctx) // grants on the unit went with it
+	})
 }
 
 // UnitByID returns one unit.
@@ -321,8 +332,13 @@ func formatContacts(p *org.Person) string {
 }
 
 func parseContacts(b []byte) ([]org.ContactMethod, error) {
-	out := []org.ContactMethod{}
-	s := string(b)
+	return parseContactsText(string(b))
+}
+
+// parseContactsText parses what formatContacts wrote. The values share
+// s's memory.
+func parseContactsText(s string) ([]org.ContactMethod, error) {
+	out := make([]org.ContactMethod, 0, strings.Count(s, "\n"))
 	for s != "" {
 		line, rest, _ := strings.Cut(s, "\n")
 		s = rest
@@ -353,6 +369,11 @@ func (db *DB) UpdatePerson(ctx context.Context, p *org.Person) error {
 // tombstone for the directory index of every process.
 func (db *DB) DeletePerson(ctx context.Context, id int64) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
+		// Accounts linked to the person lose the link.
+		forgetRevisions(ctx)
+		if _, err := db.exec(ctx, "UPDATE auth_rev SET rev = rev + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM users WHERE person_id = ?)", id); err != nil {
+			return err
+		}
 		res, err := db.exec(ctx, "DELETE FROM people WHERE id = ?", id)
 		if err := mustAffect(res, err, "person"); err != nil {
 			return err

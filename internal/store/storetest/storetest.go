@@ -75,8 +75,16 @@ func DSN(t testing.TB, e store.Engine) string {
 // test ends.
 func New(t testing.TB, e store.Engine) *store.DB {
 	t.Helper()
+	return Open(t, DSN(t, e))
+}
+
+// Open opens and migrates the database at dsn, closed when the test ends.
+// Opening one DSN twice gives two handles on one database, as two server
+// processes have.
+func Open(t testing.TB, dsn string) *store.DB {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, DSN(t, e))
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
