@@ -14,6 +14,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -128,10 +129,31 @@ func newAPI(rt *server.Router, d Deps) huma.API {
 		},
 	}
 	cfg.Formats = map[string]huma.Format{
-		"application/json": huma.DefaultJSONFormat,
-		"json":             huma.DefaultJSONFormat,
+		"application/json": jsonFormat,
+		"json":             jsonFormat,
 	}
 	return huma.NewAPI(cfg, &adapter{rt: rt, log: d.Log})
+}
+
+// jsonAppender is a response body that writes its own JSON, exactly as
+// encoding/json would (see peoplePage.AppendJSON).
+type jsonAppender interface {
+	AppendJSON(b []byte) []byte
+}
+
+// jsonFormat is huma's JSON format, with bodies that write their own JSON
+// written directly. The schema in the OpenAPI document still comes from
+// the body's struct type.
+var jsonFormat = huma.Format{
+	Marshal: func(w io.Writer, v any) error {
+		if a, ok := v.(jsonAppender); ok {
+			b := a.AppendJSON(nil)
+			_, err := w.Write(append(b, '\n')) // as json.Encoder ends a value
+			return err
+		}
+		return huma.DefaultJSONFormat.Marshal(w, v)
+	},
+	Unmarshal: huma.DefaultJSONFormat.Unmarshal,
 }
 
 // schemaName names component schemas after their Go type, prefixing the
