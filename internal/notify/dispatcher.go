@@ -482,7 +482,7 @@ func (d *Dispatcher) deliverBatch(ctx context.Context) (Stats, int, error) {
 func (d *Dispatcher) outgoing(m *Message, del *Delivery, now time.Time) (*Outgoing, error) {
 	o := &Outgoing{DeliveryID: del.ID, IdempotencyKey: del.IdempotencyKey(), PersonID: del.PersonID, Name: del.Name, Address: del.Address,
 		Lang: del.Lang, Severity: m.Severity, Source: m.Source, MessageID: m.ID, SentAt: now}
-	if m.AckRequired && del.HolderID != 0 { // external recipients (holder 0) get no link
+	if m.AckRequired {
 		o.AckURL = d.s.AckURL(del.ID, now)
 	}
 	var err error

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/continuo-bcm/continuo/internal/authz"
 	"github.com/continuo-bcm/continuo/internal/errs"
 	"github.com/continuo-bcm/continuo/internal/notify"
 	"github.com/continuo-bcm/continuo/internal/store"
@@ -63,7 +64,9 @@ func TestPartnerValidationStoresNothing(t *testing.T) {
 // TestPartnersByEmailAndSMS sends a yellow warning to a holder in
 // quiet hours with an escalation policy, and to three partners (one twice):
 // the partners are reached at once by email and SMS, in their language,
-// without acknowledgement link nor escalation, and exactly once.
+// without escalation, and exactly once. A partner acknowledges through the
+// link in a message, which acknowledges its deliveries on both channels
+// and nobody else's.
 func TestPartnersByEmailAndSMS(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -116,8 +119,8 @@ func TestPartnersByEmailAndSMS(t *testing.T) {
 			t.Errorf("Chinese mail:\n%s", zh)
 		}
 		for _, body := range []string{en, zh} {
-			if strings.Contains(body, "/ack/") {
-				t.Errorf("a partner's mail carries an acknowledgement link:\n%s", body)
+			if !strings.Contains(body, "/ack/") {
+				t.Errorf("a partner's mail has no acknowledgement link:\n%s", body)
 			}
 		}
 		phones := map[string]string{}
@@ -133,8 +136,8 @@ func TestPartnersByEmailAndSMS(t *testing.T) {
 			t.Errorf("SMS %v", phones)
 		}
 		for p, text := range phones {
-			if strings.Contains(text, "/ack/") {
-				t.Errorf("SMS to %s carries an acknowledgement link: %s", p, text)
+			if !strings.Contains(text, "/ack/") {
+				t.Errorf("SMS to %s has no acknowledgement link: %s", p, text)
 			}
 		}
 
@@ -161,11 +164,31 @@ func TestPartnersByEmailAndSMS(t *testing.T) {
 		if err != nil || len(es) != 1 || es[0].HolderID != e.holder.ID {
 			t.Fatalf("escalations %+v %v", es, err)
 		}
-		// A partner's delivery cannot be acknowledged, even with a signed
-		// link made for it.
-		tok := e.svc.Tokens().Sign(external[0].ID, e.clock.Now().Add(time.Hour))
-		if _, err := e.svc.AcknowledgeToken(context.Background(), tok); !errs.Is(err, errs.Invalid) {
-			t.Errorf("acknowledging a partner's delivery: %v", err)
+		// The Pacific Cold Chain desk acknowledges by the link in its SMS:
+		// its mail counts as acknowledged too; the other partners and the
+		// holder are still waiting.
+		var sms notify.Delivery
+		for _, d := range external {
+			if d.Kind == notify.SMS && d.Address == "+86 139-0000-0001" {
+				sms = d
+			}
+		}
+		res, err := e.svc.AcknowledgeToken(context.Background(), e.svc.Tokens().Sign(sms.ID, e.clock.Now().Add(time.Hour)))
+		if err != nil || res.Already || res.Delivery.AckedAt == nil {
+			t.Fatalf("a partner acknowledges: %+v %v", res, err)
+		}
+		for _, d := range e.deliveries(notify.DeliveryFilter{MessageID: m.ID}) {
+			pcc := d.External() && strings.HasPrefix(d.Name, "Pacific Cold Chain")
+			if acked := d.AckedAt != nil && d.State == notify.Acknowledged; acked != pcc {
+				t.Errorf("after the partner's acknowledgement: %s by %s is %s (acked %v)", d.Name, d.Kind, d.State, d.AckedAt)
+			}
+		}
+		if res, err := e.svc.AcknowledgeToken(context.Background(), e.svc.Tokens().Sign(sms.ID, e.clock.Now().Add(time.Hour))); err != nil || !res.Already {
+			t.Errorf("a second use of the link: %+v %v", res, err)
+		}
+		// Partners have no account: they cannot acknowledge signed in.
+		if _, err := e.svc.Acknowledge(authz.WithPrincipal(context.Background(), authz.Principal{UserID: 1}), external[1].ID); err == nil {
+			t.Error("a user acknowledged a partner's delivery")
 		}
 
 		// Sending the message again, or running its fan-out again (a

@@ -208,8 +208,10 @@ const MaxExternal = 1000
 
 // External is a recipient outside the directory, such as a partner's duty
 // desk: reached by email and SMS at the addresses given, in its language.
-// External recipients are not staff: they have no quiet hours, no
-// escalation, and their messages carry no acknowledgement link.
+// External recipients are not staff: they have no quiet hours and no
+// escalation. When the message asks for acknowledgement their messages
+// carry a link like everyone's; acknowledging on one channel acknowledges
+// the recipient's deliveries on the others.
 type External struct {
 	Name  string `json:"name"`
 	Email string `json:"email,omitempty"`
@@ -632,6 +634,9 @@ type Store interface {
 	// holder: deliveries already sent become acknowledged, those still
 	// queued and not leased are cancelled. It returns how many changed.
 	AcknowledgeHolder(ctx context.Context, messageID, holderID, person int64, at time.Time) (int, error)
+	// AcknowledgeExternal does the same for the deliveries of a message to
+	// one external recipient, whose dedup keys start with prefix.
+	AcknowledgeExternal(ctx context.Context, messageID int64, prefix string, at time.Time) (int, error)
 
 	InsertEscalations(ctx context.Context, es []Escalation) error
 	ClaimEscalations(ctx context.Context, owner string, now, until time.Time, limit int) ([]Escalation, error)

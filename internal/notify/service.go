@@ -308,7 +308,7 @@ func (s *Service) externalDeliveries(m *Message, chans map[Kind]ChannelConfig, n
 				continue
 			}
 			d := Delivery{MessageID: m.ID, Name: e.Name, Lang: lang, Kind: a.k, Address: a.addr, Step: "initial", State: Queued,
-				NextAttemptAt: now, CreatedAt: now, UpdatedAt: now, DedupKey: fmt.Sprintf("%d:%s:%s:initial", m.ID, key, a.k)}
+				NextAttemptAt: now, CreatedAt: now, UpdatedAt: now, DedupKey: externalKeyPrefix(m.ID, key) + string(a.k) + ":initial"}
 			if c, ok := chans[a.k]; ok {
 				d.ChannelID = c.ID
 			} else {
@@ -460,9 +460,6 @@ func (s *Service) acknowledge(ctx context.Context, deliveryID, by int64) (AckRes
 		if err != nil {
 			return err
 		}
-		if d.HolderID == 0 {
-			return errs.New(errs.Invalid, "deliveries to external recipients are not acknowledged")
-		}
 		if by == 0 {
 			by = d.PersonID
 		}
@@ -473,11 +470,22 @@ func (s *Service) acknowledge(ctx context.Context, deliveryID, by int64) (AckRes
 			res.Delivery, res.Already = d, true
 			return nil
 		}
-		if _, err := s.store.AcknowledgeHolder(ctx, d.MessageID, d.HolderID, by, now); err != nil {
-			return err
-		}
-		if _, err := s.store.CancelEscalations(ctx, d.MessageID, d.HolderID, now); err != nil {
-			return err
+		if d.External() {
+			// Only through the link: an external recipient has no account.
+			prefix, ok := externalPrefixOf(d)
+			if !ok {
+				return errs.New(errs.Invalid, "this delivery cannot be acknowledged")
+			}
+			if _, err := s.store.AcknowledgeExternal(ctx, d.MessageID, prefix, now); err != nil {
+				return err
+			}
+		} else {
+			if _, err := s.store.AcknowledgeHolder(ctx, d.MessageID, d.HolderID, by, now); err != nil {
+				return err
+			}
+			if _, err := s.store.CancelEscalations(ctx, d.MessageID, d.HolderID, now); err != nil {
+				return err
+			}
 		}
 		if res.Delivery, err = s.store.DeliveryByID(ctx, deliveryID); err != nil {
 			return err
@@ -489,6 +497,22 @@ func (s *Service) acknowledge(ctx context.Context, deliveryID, by int64) (AckRes
 		}{d.MessageID, d.HolderID, by})
 	})
 	return res, err
+}
+
+// externalKeyPrefix starts the dedup keys of a message's deliveries to an
+// external recipient (External.Key); the channel kind and step follow.
+func externalKeyPrefix(messageID int64, key string) string {
+	return fmt.Sprintf("%d:%s:", messageID, key)
+}
+
+// externalPrefixOf returns the prefix of the dedup keys shared by an
+// external delivery and the recipient's deliveries on other channels.
+func externalPrefixOf(d Delivery) (string, bool) {
+	rest, ok := strings.CutSuffix(d.DedupKey, ":"+string(d.Kind)+":initial")
+	if !ok || !strings.HasPrefix(rest, fmt.Sprintf("%d:ext:", d.MessageID)) {
+		return "", false
+	}
+	return rest + ":", true
 }
 
 // ---- delivery log ----

@@ -686,6 +686,23 @@ func (db *DB) AcknowledgeHolder(ctx context.Context, messageID, holderID, person
 	return int(n), err
 }
 
+// AcknowledgeExternal records that an external recipient acknowledged a
+// message: its deliveries whose dedup keys start with prefix, as
+// AcknowledgeHolder does for a holder's.
+func (db *DB) AcknowledgeExternal(ctx context.Context, messageID int64, prefix string, at time.Time) (int, error) {
+	at = at.UTC()
+	res, err := db.exec(ctx, `UPDATE notify_deliveries SET
+			state = CASE WHEN state IN ('sent', 'delivered') THEN 'acknowledged'
+				WHEN state = 'queued' AND (lease_until IS NULL OR lease_until <= ?) THEN 'cancelled' ELSE state END,
+			acked_at = ?, updated_at = ?
+		WHERE message_id = ? AND holder_id = 0 AND dedup_key LIKE ? ESCAPE '\' AND acked_at IS NULL`, at, at, at, messageID, likePrefix(prefix))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // ---- escalations ----
 
 const escalationCols = "id, message_id, holder_id, policy_id, round, step, next_deputy, due_at, state, started_at, updated_at"
