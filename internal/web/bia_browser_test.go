@@ -3,8 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -29,92 +27,56 @@ func TestBIABrowser(t *testing.T) {
 }
 
 func biaBrowserScenario(t *testing.T, e *env) {
-	shotDir := screenshotDir(t, "bia-")
 	d := e.loadBIADemo()
 	e.seedUser("biaadmin", authz.Admin)
 	picking, wms := d.procs["BP-03"], d.res["APP-WMS"]
 	wmsRef := bia.ResourceRef(wms.ID)
 
-	ctx := newBrowser(t, 150*time.Second)
-	base := e.srv.URL
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	n := 0
-	shot := func(name string) {
-		t.Helper()
-		n++
-		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shotDir, fmt.Sprintf("%02d-%s.png", n, name)), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
-	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
+	s := newBrowserSession(t, e, "bia-")
 	clear := func(sel string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool](fmt.Sprintf(`(document.querySelector(%q).value = "", true)`, sel))(ctx, tg)
 			return err
 		})
 	}
-	poll := pollTrue
 
-	do("open the tab")
-	defer failOnConsoleErrors(t, ctx)()
-	do("sign in",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(base+"/bia"),
-		chromedp.WaitVisible(css("#f-username")),
-		chromedp.SendKeys(css("#f-username"), "biaadmin"),
-		chromedp.SendKeys(css("#f-password"), adminPassword),
-		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(css(`#bia-results table`)),
-	)
-	want("process list (en)", text("main"), "Business processes", "Warehouse picking", "Gap: needs 1d")
-	shot("processes")
+	s.signIn("/bia", "biaadmin", adminPassword, `#bia-results table`)
+	s.want("process list (en)", "main", "Business processes", "Warehouse picking", "Gap: needs 1d")
+	s.shot("processes")
 
 	// The live filter narrows the list without a page load.
-	do("filter important",
+	s.do("filter important",
 		chromedp.Click(css("#bia-important")),
-		poll(`document.querySelectorAll('#bia-results tbody tr').length === 9 && !document.querySelector('.htmx-request')`),
+		pollTrue(`document.querySelectorAll('#bia-results tbody tr').length === 9 && !document.querySelector('.htmx-request')`),
 	)
 
 	// Edit picking: an RTO beyond the MTPD derived from the impacts (1 d)
 	// is refused next to the field; the form keeps what was typed.
-	edit := base + "/bia/processes/" + idStr(picking.ID) + "/edit"
-	do("edit with a bad RTO",
-		chromedp.Navigate(edit),
-		chromedp.WaitVisible(css("#f-rto_minutes")),
+	s.open("/bia/processes/"+idStr(picking.ID)+"/edit", "#f-rto_minutes")
+	s.do("edit with a bad RTO",
 		clear("#f-rto_minutes"),
 		chromedp.SendKeys(css("#f-rto_minutes"), "2d"),
 		chromedp.SetValue(css(`select[name="impact_safety_10080"]`), "2"),
 		chromedp.Click(css(`form.bia-process-form button[type=submit]`)),
 		chromedp.WaitVisible(css("#f-rto_minutes-err")),
 	)
-	want("RTO error", text("#f-rto_minutes-err"), "must not be greater than the MTPD (1d); RTO is 2d")
-	shot("process-form-error")
+	s.want("RTO error", "#f-rto_minutes-err", "must not be greater than the MTPD (1d); RTO is 2d")
+	s.shot("process-form-error")
 	if p := e.process(picking.ID); *p.RTOMinutes != *picking.RTOMinutes {
 		t.Fatalf("a refused RTO was stored: %d", *p.RTOMinutes)
 	}
-	do("edit with a good RTO",
-		poll(`document.querySelector('select[name="impact_safety_10080"]').value === "2"`),
+	s.do("edit with a good RTO",
+		pollTrue(`document.querySelector('select[name="impact_safety_10080"]').value === "2"`),
 		clear("#f-rto_minutes"),
 		chromedp.SendKeys(css("#f-rto_minutes"), "6h"),
 		clear("#f-mbco"),
 		chromedp.SendKeys(css("#f-mbco"), "纸质拣货单处理 50% 订单"),
 		chromedp.Click(css(`form.bia-process-form button[type=submit]`)),
 		chromedp.WaitVisible(css("#objectives")),
-		poll(`document.querySelector('#bia-impact-chart[data-ready] canvas') !== null`),
+		chartDrawn("#bia-impact-chart"),
 	)
-	want("process page", text("main"), "Saved.", "6h", "纸质拣货单处理 50% 订单", "Jiading data centre")
-	if got := text("[data-rto]"); got != "6h" {
+	s.want("process page", "main", "Saved.", "6h", "纸质拣货单处理 50% 订单", "Jiading data centre")
+	if got := s.text("[data-rto]"); got != "6h" {
 		t.Errorf("RTO shown %q", got)
 	}
 	p := e.process(picking.ID)
@@ -128,20 +90,18 @@ func biaBrowserScenario(t *testing.T, e *env) {
 	if !safety {
 		t.Errorf("the safety rating at 1w was not stored: %+v", p.Impacts)
 	}
-	shot("process")
+	s.shot("process")
 
 	// The graph: pick the WMS on the chart.
-	graph := func(step string) {
+	graph := func() {
 		t.Helper()
-		do(step,
-			chromedp.Navigate(base+"/bia/graph"),
-			poll(`document.querySelector('#bia-graph-chart[data-ready] canvas') !== null`),
-		)
+		s.open("/bia/graph", "#bia-graph-chart")
+		s.do("draw the graph", chartDrawn("#bia-graph-chart"))
 	}
-	graph("open the graph")
+	graph()
 	// picked waits for the panel and the chart to show the loss of ref.
 	picked := func(ref string, timeout time.Duration) error {
-		return chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		return chromedp.Do(s.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Poll[bool](fmt.Sprintf(`document.querySelector('#bia-impact [data-failed=%q]') !== null &&
 				document.getElementById('bia-graph-chart').getAttribute('data-highlighted') === %q`, ref, ref),
 				chromedp.WithPollingTimeout(timeout))(ctx, tg)
@@ -153,7 +113,7 @@ func biaBrowserScenario(t *testing.T, e *env) {
 		// The force layout may still settle after the first frames: click
 		// where the node is now, and again if that was too early.
 		for try := 1; ; try++ {
-			xy, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`(() => {
+			xy, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`(() => {
 				const el = document.getElementById('bia-graph-chart');
 				el.scrollIntoView({block: 'center'});
 				const c = echarts.getInstanceByDom(el);
@@ -166,23 +126,23 @@ func biaBrowserScenario(t *testing.T, e *env) {
 			if err != nil || len(xy) != 2 {
 				t.Fatalf("position of %s on the graph: %v %v", ref, xy, err)
 			}
-			do("click "+ref, chromedp.MouseClickXY(xy[0], xy[1]))
+			s.do("click "+ref, chromedp.MouseClickXY(xy[0], xy[1]))
 			err = picked(ref, 4*time.Second)
 			if err == nil {
 				return
 			}
 			if try == 3 {
-				got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#bia-impact [data-failed]') || {getAttribute: () => 'nothing'}).getAttribute('data-failed')`))
+				got, _ := chromedp.Run(s.ctx, chromedp.Evaluate[string](`(document.querySelector('#bia-impact [data-failed]') || {getAttribute: () => 'nothing'}).getAttribute('data-failed')`))
 				t.Fatalf("clicking %s at %v picked %s: %v", ref, xy, got, err)
 			}
 		}
 	}
 	clickNode(wmsRef)
-	want("impact panel", text("#bia-impact"), "Loss of APP-WMS", "BP-03 Warehouse picking", "BP-06 Last-mile delivery", "Recovery order")
+	s.want("impact panel", "#bia-impact", "Loss of APP-WMS", "BP-03 Warehouse picking", "BP-06 Last-mile delivery", "Recovery order")
 	// The highlighted set on the chart is what the analysis says.
 	marked := func() map[string]string {
 		t.Helper()
-		m, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`(() => {
+		m, err := chromedp.Run(s.ctx, chromedp.Evaluate[map[string]string](`(() => {
 			const c = echarts.getInstanceByDom(document.getElementById('bia-graph-chart'));
 			const out = {};
 			for (const n of c.getOption().series[0].data) {
@@ -219,11 +179,11 @@ func biaBrowserScenario(t *testing.T, e *env) {
 	if m[bia.ProcessRef(picking.ID)] != "affected" || m[bia.ProcessRef(d.procs["BP-01"].ID)] != "faded" {
 		t.Errorf("picking %q, order intake %q", m[bia.ProcessRef(picking.ID)], m[bia.ProcessRef(d.procs["BP-01"].ID)])
 	}
-	shot("graph-wms")
+	s.shot("graph-wms")
 
 	// Picking another node from the list moves the highlight.
 	oms := bia.ResourceRef(d.res["APP-OMS"].ID)
-	do("pick the OMS from the list",
+	s.do("pick the OMS from the list",
 		chromedp.SetValue(css("#bia-node"), oms),
 	)
 	if err := picked(oms, 10*time.Second); err != nil {
@@ -236,26 +196,25 @@ func biaBrowserScenario(t *testing.T, e *env) {
 	// The picker lists what matches the text typed: search for the TMS by
 	// code, then pick it.
 	tms := bia.ResourceRef(d.res["APP-TMS"].ID)
-	do("search the TMS in the picker",
+	s.do("search the TMS in the picker",
 		chromedp.SendKeys(css(`#bia-pick-form input[name="node_q"]`), "app-tms"),
-		poll(fmt.Sprintf(`(() => { const o = [...document.querySelectorAll('#bia-node option')].map(o => o.value).filter(v => v !== '');
+		pollTrue(fmt.Sprintf(`(() => { const o = [...document.querySelectorAll('#bia-node option')].map(o => o.value).filter(v => v !== '');
 			return o.length === 1 && o[0] === %q && document.getElementById('bia-node').value === %q; })()`, tms, tms)),
 		chromedp.SetValue(css("#bia-node"), tms),
 	)
 	if err := picked(tms, 10*time.Second); err != nil {
 		t.Fatalf("picking the TMS found by the search: %v", err)
 	}
-	want("impact panel (TMS)", text("#bia-impact"), "Loss of APP-TMS")
-	shot("graph-search")
+	s.want("impact panel (TMS)", "#bia-impact", "Loss of APP-TMS")
+	s.shot("graph-search")
 
 	// The dependency form: the resource is found by typing its code.
 	payroll := d.procs["BP-09"]
 	hq := bia.ResourceRef(d.res["SITE-HQ"].ID)
-	do("add a dependency found by search",
-		chromedp.Navigate(base+"/bia/dependencies/new?from="+bia.ProcessRef(payroll.ID)),
-		chromedp.WaitVisible(css(`input[name="to_q"]`)),
+	s.open("/bia/dependencies/new?from="+bia.ProcessRef(payroll.ID), `input[name="to_q"]`)
+	s.do("add a dependency found by search",
 		chromedp.SendKeys(css(`input[name="to_q"]`), "site-hq"),
-		poll(fmt.Sprintf(`document.getElementById('f-to').value === %q`, hq)),
+		pollTrue(fmt.Sprintf(`document.getElementById('f-to').value === %q`, hq)),
 		chromedp.Click(css(`form.bia-dependency-form button[type=submit]`)),
 		chromedp.WaitVisible(css("#objectives")),
 	)
@@ -266,19 +225,16 @@ func biaBrowserScenario(t *testing.T, e *env) {
 	if !slices.ContainsFunc(deps, func(x bia.Dependency) bool { return x.From == bia.ProcessRef(payroll.ID) && x.To == hq }) {
 		t.Errorf("payroll's dependencies after the form: %+v", deps)
 	}
-	graph("back to the graph")
+	graph()
 
 	// In Chinese.
-	do("switch to Chinese",
-		chromedp.Click(css(`.topbar .lang-switch button[value="zh-CN"]`)),
-		chromedp.WaitVisible(css(`html[lang="zh-CN"] #bia-graph-chart`)),
-		poll(`document.querySelector('#bia-graph-chart[data-ready] canvas') !== null`),
-	)
+	s.toChinese("#bia-graph-chart")
+	s.do("draw the graph (zh)", chartDrawn("#bia-graph-chart"))
 	clickNode(wmsRef)
-	want("impact panel (zh)", text("#bia-impact"), "失效", "仓内拣货", "恢复顺序")
-	shot("graph-zh")
-	do("analysis (zh)", chromedp.Navigate(base+"/bia/analysis"), chromedp.WaitVisible(css("#spof")))
-	want("analysis (zh)", text("main"), "RTO 差距", "单点故障", "嘉定数据中心")
-	shot("analysis-zh")
-	t.Logf("screenshots in %s", shotDir)
+	s.want("impact panel (zh)", "#bia-impact", "失效", "仓内拣货", "恢复顺序")
+	s.shot("graph-zh")
+	s.open("/bia/analysis", "#spof")
+	s.want("analysis (zh)", "main", "RTO 差距", "单点故障", "嘉定数据中心")
+	s.shot("analysis-zh")
+	t.Logf("screenshots in %s", s.dir)
 }

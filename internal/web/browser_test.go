@@ -86,10 +86,10 @@ func wantShown(t *testing.T, step, text string, wants ...string) {
 	}
 }
 
-// pollTrue waits up to 10 s for the expression to become true in the page.
+// pollTrue waits up to 20 s for the expression to become true in the page.
 func pollTrue(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(20*time.Second))(ctx, tg)
 		return err
 	})
 }
@@ -175,8 +175,188 @@ func failOnConsoleErrors(t *testing.T, ctx context.Context) func() {
 	}
 }
 
+// css selects the elements that match a CSS selector.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// chartDrawn waits until the chart in the element sel has drawn itself.
+func chartDrawn(sel string) chromedp.Action[chromedp.Void] {
+	return pollTrue(fmt.Sprintf(`document.querySelector('%s[data-ready] canvas') !== null`, sel))
+}
+
+// browserSession is one browser tab on the app under test, with the steps
+// every scenario takes: open a page and wait for it, sign in and out,
+// switch the language, read what a page shows and save screenshots. A
+// step that fails fails the test, naming the step.
+type browserSession struct {
+	t    *testing.T
+	ctx  context.Context
+	base string // the app's address
+	// name tells apart the tabs of a scenario that drives several, in
+	// failures and in the names of screenshots.
+	name string
+	// phone makes shot save each page at phone width too.
+	phone bool
+	dir   string // where screenshots go
+	shots int    // screenshots taken, to number their files
+}
+
+// newBrowserSession opens a tab on e's app in a headless Chromium of its
+// own, at desktop size. Screenshots go to screenshotDir(t, shotPrefix).
+// Every error on the tab's console (a script failing, a CSP refusal)
+// fails the test when it ends.
+func newBrowserSession(t *testing.T, e *env, shotPrefix string) *browserSession {
+	t.Helper()
+	s := &browserSession{t: t, ctx: newBrowser(t, 150*time.Second), base: e.srv.URL, dir: screenshotDir(t, shotPrefix)}
+	// The tab exists once something has run in it; its console can be
+	// watched from then on, until the test ends (before the browser goes).
+	s.do("open the tab", chromedp.EmulateViewport(1280, 900))
+	t.Cleanup(failOnConsoleErrors(t, s.ctx))
+	return s
+}
+
+// fatalf fails the test, naming the tab when the scenario has several.
+func (s *browserSession) fatalf(format string, args ...any) {
+	s.t.Helper()
+	if s.name != "" {
+		format = s.name + ": " + format
+	}
+	s.t.Fatalf(format, args...)
+}
+
+// do runs the actions of one step.
+func (s *browserSession) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	if err := chromedp.Do(s.ctx, actions...); err != nil {
+		s.fatalf("%s: %v", step, err)
+	}
+}
+
+// eval runs a JavaScript expression that ends in true, for what it does
+// to the page.
+func (s *browserSession) eval(step, js string) {
+	s.t.Helper()
+	if _, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](js)); err != nil {
+		s.fatalf("%s: %v", step, err)
+	}
+}
+
+// until waits for a JavaScript condition: the page changes by itself.
+func (s *browserSession) until(step, expr string) {
+	s.t.Helper()
+	s.do(step, pollTrue(expr))
+}
+
+// open loads path and waits until sel shows.
+func (s *browserSession) open(path, sel string) {
+	s.t.Helper()
+	s.do("open "+path+" and wait for "+sel, chromedp.Navigate(s.base+path), chromedp.WaitVisible(css(sel)))
+}
+
+// signIn opens path signed out, signs in as user on the form the app shows
+// instead, and waits for sel on the page it then returns to.
+func (s *browserSession) signIn(path, user, password, sel string) {
+	s.t.Helper()
+	s.open(path, "#f-username")
+	s.submitSignIn(user, password, sel)
+}
+
+// submitSignIn signs in as user on the sign-in form the page shows and
+// waits for sel on the page the app returns to.
+func (s *browserSession) submitSignIn(user, password, sel string) {
+	s.t.Helper()
+	err := chromedp.Do(s.ctx,
+		chromedp.SendKeys(css("#f-username"), user),
+		chromedp.SendKeys(css("#f-password"), password),
+		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(css(sel)),
+	)
+	if err != nil {
+		where, _ := chromedp.Run(s.ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
+		s.fatalf("sign in as %s, then wait for %s: %v\n%s", user, sel, err, where)
+	}
+}
+
+// signOut sends the sign-out form of the top bar and waits for the
+// sign-in form.
+func (s *browserSession) signOut() {
+	s.t.Helper()
+	s.eval("sign out", `document.querySelector('form[action="/logout"]').submit(), true`)
+	s.do("signed out", chromedp.WaitVisible(css("#f-username")))
+}
+
+// toChinese switches the language in the top bar and waits until sel
+// shows on the page in Chinese.
+func (s *browserSession) toChinese(sel string) {
+	s.t.Helper()
+	s.do("switch to Chinese",
+		chromedp.Click(css(`.topbar .lang-switch button[value="zh-CN"]`)),
+		chromedp.WaitVisible(css(`html[lang="zh-CN"] `+sel)),
+	)
+}
+
+// text returns what the element sel shows.
+func (s *browserSession) text(sel string) string {
+	s.t.Helper()
+	return pageText(s.t, s.ctx, sel)
+}
+
+// want fails the test unless what the element sel shows contains every
+// one of wants, and returns what it shows.
+func (s *browserSession) want(step, sel string, wants ...string) string {
+	s.t.Helper()
+	got := s.text(sel)
+	wantShown(s.t, step, got, wants...)
+	return got
+}
+
+// shot saves the page as <n>-<name>.png, numbered in the order taken; with
+// phone set, at desktop and at phone width (<n>-<name>-desktop.png and
+// -phone.png).
+func (s *browserSession) shot(name string) {
+	s.t.Helper()
+	s.shots++
+	file := fmt.Sprintf("%02d-%s", s.shots, name)
+	if s.name != "" {
+		file = s.name + "-" + file
+	}
+	if !s.phone {
+		s.save(file + ".png")
+		return
+	}
+	for _, v := range []struct {
+		suffix string
+		vp     chromedp.Action[chromedp.Void]
+	}{
+		{"desktop", chromedp.EmulateViewport(1280, 900)},
+		{"phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)},
+	} {
+		s.do("viewport "+v.suffix, v.vp)
+		// A full-page shot of a scrolled page draws the sticky top bar
+		// where the viewport was; shoot from the top. Charts redraw 150 ms
+		// after a resize: give them time before the picture.
+		if _, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0),
+			new Promise(r => document.querySelector('[_echarts_instance_]') ? setTimeout(() => r(true), 300) : r(true))`,
+			chromedp.EvalAwaitPromise)); err != nil {
+			s.fatalf("screenshot %s: %v", name, err)
+		}
+		s.save(file + "-" + v.suffix + ".png")
+	}
+	s.do("viewport", chromedp.EmulateViewport(1280, 900))
+}
+
+// save writes a full-page screenshot to file in the screenshot folder.
+func (s *browserSession) save(file string) {
+	s.t.Helper()
+	buf, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.fatalf("screenshot %s: %v", file, err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, file), buf, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 func browserScenario(t *testing.T, e *env) {
-	shotDir := screenshotDir(t, "")
 	e.seedUser("admin", authz.Admin)
 	ops := e.seedUnit(e.root, "运营部", "Operations")
 	it := e.seedUnit(e.root, "信息技术部", "IT")
@@ -187,68 +367,15 @@ func browserScenario(t *testing.T, e *env) {
 		e.seedPerson(ops, fmt.Sprintf("员工%d", i), fmt.Sprintf("Staff %d", i), fmt.Sprintf("+86 139 0000 000%d", i))
 	}
 
-	ctx := newBrowser(t, 50*time.Second)
+	s := newBrowserSession(t, e, "")
+	s.phone = true
 
-	base := e.srv.URL
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	n := 0
-	// shot saves the page at desktop and at phone width.
-	shot := func(name string) {
-		t.Helper()
-		n++
-		for _, v := range []struct {
-			suffix string
-			vp     chromedp.Action[chromedp.Void]
-		}{
-			{"desktop", chromedp.EmulateViewport(1280, 900)},
-			{"phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)},
-		} {
-			do("viewport "+v.suffix, v.vp)
-			// A full-page shot of a scrolled page draws the sticky top bar
-			// where the viewport was; shoot from the top.
-			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {
-				t.Fatal(err)
-			}
-			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
-			if err := os.WriteFile(filepath.Join(shotDir, fmt.Sprintf("%02d-%s-%s.png", n, name, v.suffix)), buf, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		do("viewport", chromedp.EmulateViewport(1280, 900))
-	}
-	// text returns what an element shows.
-	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
-	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
-	poll := pollTrue
+	s.open("/teams", "#f-username")
+	s.shot("login")
+	s.submitSignIn("admin", adminPassword, `a[href="/teams/new"]`)
+	s.want("after sign-in (back on the page asked for)", "main", "Crisis teams", "Crisis management committee", "Special response team")
 
-	// Every console error (a script failing, a CSP refusal) fails the test.
-	do("open the tab")
-	defer failOnConsoleErrors(t, ctx)()
-
-	do("sign in",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(base+"/teams"),
-		chromedp.WaitVisible(css("#f-username")),
-	)
-	shot("login")
-	do("sign in",
-		chromedp.SendKeys(css("#f-username"), "admin"),
-		chromedp.SendKeys(css("#f-password"), adminPassword),
-		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(css(`a[href="/teams/new"]`)),
-	)
-	want("after sign-in (back on the page asked for)", text("main"), "Crisis teams", "Crisis management committee", "Special response team")
-
-	do("create a team",
+	s.do("create a team",
 		chromedp.Click(css(`a[href="/teams/new"]`)),
 		chromedp.WaitVisible(css("#f-name")),
 		chromedp.SetValue(css("#f-kind"), string(org.TeamSpecial)),
@@ -256,17 +383,17 @@ func browserScenario(t *testing.T, e *env) {
 		chromedp.SendKeys(css("#f-name_en"), "IT security team"),
 		chromedp.SendKeys(css("#f-duties"), "处置网络安全事件"),
 	)
-	shot("team-form")
-	do("create a team",
+	s.shot("team-form")
+	s.do("create a team",
 		chromedp.Click(css(`form.card button[type=submit]`)),
 		chromedp.WaitVisible(css("#member-form")),
 	)
-	want("team page", text("main"), "IT security team", "Team created. Now add its members", "This team has no members yet.")
+	s.want("team page", "main", "IT security team", "Team created. Now add its members", "This team has no members yet.")
 
-	do("add a member with two deputies",
+	s.do("add a member with two deputies",
 		// The person search asks the server for matching people (htmx).
 		chromedp.SendKeys(css(`#member-form .field.required .picker-search`), "Peng"),
-		poll(`document.querySelectorAll('#f-person_id option').length === 2 && document.querySelector('#f-person_id option:last-child').textContent.includes('Peng Zhigang')`),
+		pollTrue(`document.querySelectorAll('#f-person_id option').length === 2 && document.querySelector('#f-person_id option:last-child').textContent.includes('Peng Zhigang')`),
 		chromedp.SetValue(css("#f-person_id"), idStr(leader.ID)),
 		chromedp.SetValue(css("#f-role"), string(org.RoleLeader)),
 		chromedp.SendKeys(css("#f-duty"), "总体协调"),
@@ -278,12 +405,12 @@ func browserScenario(t *testing.T, e *env) {
 		// Zhao Qiang is to be called first: move him up.
 		chromedp.Click(css(`#deputy-rows li:nth-child(2) [data-move-up]`)),
 	)
-	shot("member-form")
-	do("add a member with two deputies",
+	s.shot("member-form")
+	s.do("add a member with two deputies",
 		chromedp.Click(css(`#member-form form button[type=submit]`)),
 		chromedp.WaitVisible(css(`#members table`)),
 	)
-	want("members table", text("#members"), "Peng Zhigang", "Leader", "总体协调", "Zhao Qiang", "Li Na")
+	s.want("members table", "#members", "Peng Zhigang", "Leader", "总体协调", "Zhao Qiang", "Li Na")
 	teams, err := e.app.Org.Teams(sys())
 	if err != nil || len(teams) != 1 || len(teams[0].Members) != 1 {
 		t.Fatalf("teams stored: %+v %v", teams, err)
@@ -291,48 +418,42 @@ func browserScenario(t *testing.T, e *env) {
 	if d := teams[0].Members[0].Deputies; len(d) != 2 || d[0] != zhao.ID || d[1] != li.ID {
 		t.Fatalf("deputies stored %v, want [%d %d]", d, zhao.ID, li.ID)
 	}
-	shot("team")
+	s.shot("team")
 
-	do("contact list in English",
+	s.do("contact list in English",
 		chromedp.Click(css(`.sidenav a[href="/contacts"]`)),
 		chromedp.WaitVisible(css(`table.contact-list`)),
 	)
-	page := text("main")
-	want("contact list (en)", page, "Emergency contact list", "IT security team", "Special response team", "Leader", "Peng Zhigang",
+	page := s.want("contact list (en)", "main", "Emergency contact list", "IT security team", "Special response team", "Leader", "Peng Zhigang",
 		"+86 138 0000 0011", "Zhao Qiang", "+86 138 0000 0013", "Li Na", "+86 138 0000 0012", "Internal — for emergency use only.")
 	if strings.Index(page, "Zhao Qiang") > strings.Index(page, "Li Na") {
 		t.Errorf("deputies out of order:\n%s", page)
 	}
-	shot("contacts-en")
+	s.shot("contacts-en")
 
-	do("switch to Chinese in the top bar",
-		chromedp.Click(css(`.topbar .lang-switch button[value="zh-CN"]`)),
-		chromedp.WaitVisible(css(`html[lang="zh-CN"] table.contact-list`)),
-	)
-	want("contact list (zh)", text("main"), "应急联络一览表", "信息安全专项小组", "专项危机应对小组", "组长", "彭志刚", "赵强", "李娜",
+	s.toChinese("table.contact-list")
+	s.want("contact list (zh)", "main", "应急联络一览表", "信息安全专项小组", "专项危机应对小组", "组长", "彭志刚", "赵强", "李娜",
 		"+86 138 0000 0013", "内部资料，仅限应急使用", "代理人")
-	shot("contacts-zh")
+	s.shot("contacts-zh")
 
 	// Printed (A4 is about 794 CSS pixels wide): the title, the time and the
 	// confidentiality note head the page; navigation and buttons are gone.
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatal(err)
 	}
-	do("print view", chromedp.EmulateViewport(794, 1123))
-	printed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+	s.do("print view", chromedp.EmulateViewport(794, 1123))
+	printed, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](`(() => {
 		const shown = sel => getComputedStyle(document.querySelector(sel)).display !== 'none';
 		return shown('.print-header') && !shown('.sidenav') && !shown('.topbar') && !shown('[data-print]') && shown('table.contact-list');
 	})()`))
 	if err != nil || !printed {
 		t.Errorf("print layout: %v %v", printed, err)
 	}
-	if buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-		_ = os.WriteFile(filepath.Join(shotDir, "06-contacts-zh-print.png"), buf, 0o644)
-	}
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+	s.save(fmt.Sprintf("%02d-contacts-zh-print.png", s.shots))
+	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
 		t.Fatal(err)
 	}
-	do("screen view", chromedp.EmulateViewport(1280, 900))
+	s.do("screen view", chromedp.EmulateViewport(1280, 900))
 
 	// The other pages, for looking at (and for failing on a broken page).
 	for _, p := range []struct{ path, name, sel string }{
@@ -347,28 +468,26 @@ func browserScenario(t *testing.T, e *env) {
 		{"/profile", "profile", "#tokens"},
 		{"/soon/incidents", "soon", ".empty-area"},
 	} {
-		do(p.path, chromedp.Navigate(base+p.path), chromedp.WaitVisible(css(p.sel)))
-		shot(p.name)
+		s.open(p.path, p.sel)
+		s.shot(p.name)
 	}
 	// A rejected form shows each error under its field, input kept.
-	do("person form with mistakes",
-		chromedp.Navigate(base+"/people/new"),
-		chromedp.WaitVisible(css("#contact-rows")),
+	s.open("/people/new", "#contact-rows")
+	s.do("person form with mistakes",
 		chromedp.SendKeys(css("#f-name_en"), "Wang Fang"),
 		chromedp.SendKeys(css(`#contact-rows input[name=contact_value]`), "call me"),
 		chromedp.Click(css(`form.card button[type=submit]`)),
 		chromedp.WaitVisible(css("#f-name-err")),
 	)
-	want("person form errors (the account now speaks Chinese)", text("main"), "此项为必填项。", "请输入有效的手机号码。", "请修正标出的字段。")
-	shot("person-form-errors")
+	s.want("person form errors (the account now speaks Chinese)", "main", "此项为必填项。", "请输入有效的手机号码。", "请修正标出的字段。")
+	s.shot("person-form-errors")
 
 	// The live people search swaps the results in place.
-	do("people search",
-		chromedp.Navigate(base+"/people"),
-		chromedp.WaitVisible(css("#people-q")),
+	s.open("/people", "#people-q")
+	s.do("people search",
 		chromedp.SendKeys(css("#people-q"), "赵"),
-		poll(`document.querySelectorAll('#people-results tbody tr').length === 1`),
+		pollTrue(`document.querySelectorAll('#people-results tbody tr').length === 1`),
 	)
-	want("people search", text("#people-results"), "赵强")
-	t.Logf("screenshots in %s", shotDir)
+	s.want("people search", "#people-results", "赵强")
+	t.Logf("screenshots in %s", s.dir)
 }

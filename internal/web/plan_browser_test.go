@@ -2,19 +2,14 @@ package web_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/continuo-bcm/continuo/internal/app"
 	"github.com/continuo-bcm/continuo/internal/demo"
 	"github.com/continuo-bcm/continuo/internal/plan"
-	"github.com/continuo-bcm/continuo/internal/store/storetest"
 )
 
 // TestPlanBrowser drives the plan pages in a real browser: the office
@@ -30,61 +25,17 @@ func TestPlanBrowser(t *testing.T) {
 }
 
 func planBrowserScenario(t *testing.T, e *env) {
-	shotDir := screenshotDir(t, "plan-")
 	f := e.seedPlanFixture()
-	ctx := newBrowser(t, 150*time.Second)
-	base := e.srv.URL
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	n := 0
-	shot := func(name string) {
-		t.Helper()
-		n++
-		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shotDir, fmt.Sprintf("%02d-%s.png", n, name)), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
-	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
-	signIn := func(user string) {
-		t.Helper()
-		do("sign in as "+user,
-			chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible(css("#f-username")),
-			chromedp.SendKeys(css("#f-username"), user),
-			chromedp.SendKeys(css("#f-password"), adminPassword),
-			chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
-			chromedp.WaitVisible(css(`a[href="/plans"]`)),
-		)
-	}
-	signOut := func() {
-		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('form[action="/logout"]').submit(), true`)); err != nil {
-			t.Fatalf("sign out: %v", err)
-		}
-		do("signed out", chromedp.WaitVisible(css("#f-username")))
-	}
-
-	do("open the tab", chromedp.EmulateViewport(1280, 900))
-	defer failOnConsoleErrors(t, ctx)()
+	s := newBrowserSession(t, e, "plan-")
+	signIn := func(user string) { t.Helper(); s.signIn("/login", user, adminPassword, `a[href="/plans"]`) }
 	signIn("office")
 
 	task := func(pb, row int, field string) string {
 		return fmt.Sprintf(`#playbook-rows .playbook-row:nth-child(%d) .task-row:nth-child(%d) [name=%s]`, pb, row, field)
 	}
 	leader := "team:" + strconv.FormatInt(f.team.ID, 10) + ":leader"
-	do("draft a plan",
-		chromedp.Navigate(base+"/plans"),
-		chromedp.WaitVisible(css(`a[href="/plans/new"]`)),
+	s.open("/plans", `a[href="/plans/new"]`)
+	s.do("draft a plan",
 		chromedp.Click(css(`a[href="/plans/new"]`)),
 		chromedp.WaitVisible(css("#f-title")),
 		chromedp.SendKeys(css("#f-title"), "仓库停电专项应急预案"),
@@ -112,50 +63,48 @@ func planBrowserScenario(t *testing.T, e *env) {
 		chromedp.SendKeys(css(task(2, 1, "task_title")), "转移冷链货物"),
 		chromedp.SendKeys(css(task(2, 1, "task_label")), "仓库值班长"),
 	)
-	shot("editor")
-	do("save the draft",
+	s.shot("editor")
+	s.do("save the draft",
 		chromedp.Click(css(`form.plan-form button[type=submit]`)),
 		chromedp.WaitVisible(css(`[data-action="submit"]`)),
 	)
-	want("draft", text("main"), "Plan created as a draft.", "Warehouse power cut plan", "Power cut over 8 h", "启动备用发电机",
+	s.want("draft", "main", "Plan created as a draft.", "Warehouse power cut plan", "Power cut over 8 h", "启动备用发电机",
 		"Crisis committee Leader (Wang Wei)", "客服主管", "冷库温度超标", "Draft")
 	plans, _, err := e.app.Plan.Plans(sys(), plan.Filter{Query: "ZX-09"})
 	if err != nil || len(plans) != 1 {
 		t.Fatalf("stored plans %+v %v", plans, err)
 	}
-	path := base + "/plans/" + strconv.FormatInt(plans[0].ID, 10)
-	do("submit", chromedp.Click(css(`[data-action="submit"]`)), chromedp.WaitVisible(css(`[data-action="withdraw"]`)))
-	want("submitted", text("main"), "Version 1 submitted for review.", "In review")
-	shot("in-review")
-	signOut()
+	path := "/plans/" + strconv.FormatInt(plans[0].ID, 10)
+	s.do("submit", chromedp.Click(css(`[data-action="submit"]`)), chromedp.WaitVisible(css(`[data-action="withdraw"]`)))
+	s.want("submitted", "main", "Version 1 submitted for review.", "In review")
+	s.shot("in-review")
+	s.signOut()
 
 	signIn("chair")
-	do("approve",
-		chromedp.Navigate(path),
-		chromedp.WaitVisible(css(`[data-action="approve"]`)),
+	s.open(path, `[data-action="approve"]`)
+	s.do("approve",
 		chromedp.SendKeys(css("#f-comment"), "同意发布"),
 		chromedp.Click(css(`[data-action="approve"]`)),
 		chromedp.WaitVisible(css(`[data-verdict="approve"]`)),
 	)
-	want("approved", text("main"), "Version 1 is approved and can be published.", "同意发布", "Chair")
-	signOut()
+	s.want("approved", "main", "Version 1 is approved and can be published.", "同意发布", "Chair")
+	s.signOut()
 
 	signIn("office")
-	do("publish",
-		chromedp.Navigate(path),
-		chromedp.WaitVisible(css(`[data-action="publish"]`)),
+	s.open(path, `[data-action="publish"]`)
+	s.do("publish",
 		chromedp.Click(css(`[data-action="publish"]`)),
 		chromedp.WaitVisible(css(`[data-action="revise"]`)),
 	)
-	want("published", text("main"), "Version 1 published: it is now in force.", "Published", "2026-03-01")
-	shot("published")
+	s.want("published", "main", "Version 1 published: it is now in force.", "Published", "2026-03-01")
+	s.shot("published")
 
 	// Download the documents as the browser would, with the session.
 	for _, c := range []struct{ format, ctype string }{
 		{"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
 		{"pdf", "application/pdf"},
 	} {
-		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`fetch(document.querySelector('[data-export=%s]').href)
+		got, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`fetch(document.querySelector('[data-export=%s]').href)
 			.then(r => r.arrayBuffer().then(b => [String(r.status), r.headers.get('content-type') || '', String(b.byteLength), r.headers.get('content-disposition') || '']))`, c.format),
 			chromedp.EvalAwaitPromise))
 		if err != nil || len(got) != 4 {
@@ -168,16 +117,13 @@ func planBrowserScenario(t *testing.T, e *env) {
 	}
 
 	// In Chinese: switch in the top bar.
-	do("switch to Chinese",
-		chromedp.Click(css(`.topbar .lang-switch button[value="zh-CN"]`)),
-		chromedp.WaitVisible(css(`html[lang="zh-CN"] [data-action="revise"]`)),
-	)
-	want("plan (zh)", text("main"), "仓库停电专项应急预案", "已发布", "处置措施", "危机管理委员会 组长（王伟）", "30 分钟", "启动修订", "审批记录")
-	shot("published-zh")
-	do("library (zh)", chromedp.Navigate(base+"/plans"), chromedp.WaitVisible(css(`#plan-results table`)))
-	want("library (zh)", text("main"), "预案库", "仓库停电专项应急预案", "专项应急预案", "已发布")
-	shot("library-zh")
-	t.Logf("screenshots in %s", shotDir)
+	s.toChinese(`[data-action="revise"]`)
+	s.want("plan (zh)", "main", "仓库停电专项应急预案", "已发布", "处置措施", "危机管理委员会 组长（王伟）", "30 分钟", "启动修订", "审批记录")
+	s.shot("published-zh")
+	s.open("/plans", `#plan-results table`)
+	s.want("library (zh)", "main", "预案库", "仓库停电专项应急预案", "专项应急预案", "已发布")
+	s.shot("library-zh")
+	t.Logf("screenshots in %s", s.dir)
 }
 
 // TestPlanEditorKeepsContent opens the editor on a revision of each demo
@@ -186,68 +132,44 @@ func planBrowserScenario(t *testing.T, e *env) {
 // editor does not show) and saves it untouched in a real browser: each new
 // draft must say exactly what the published version says.
 func TestPlanEditorKeepsContent(t *testing.T) {
-	requireBrowser(t)
-	for _, engine := range storetest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			e := newEnv(t, engine, app.Config{})
-			login, _, err := demo.Load(sys(), e.app.Org, e.app.Identity, e.app.DB)
+	runBrowserTest(t, func(t *testing.T, e *env) {
+		login, _, err := demo.Load(sys(), e.app.Org, e.app.Identity, e.app.DB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans, _, err := e.app.Plan.Plans(sys(), plan.Filter{Published: true})
+		if err != nil || len(plans) < 2 {
+			t.Fatalf("demo plans: %v %d", err, len(plans))
+		}
+		s := newBrowserSession(t, e, "plan-keep-")
+		s.signIn("/login", login.Username, login.Password, `a[href="/plans"]`)
+		for _, p := range plans {
+			s.open("/plans/"+strconv.FormatInt(p.ID, 10), `[data-action="revise"]`)
+			s.do(p.Code+": revise and save untouched",
+				chromedp.Click(css(`[data-action="revise"]`)),
+				chromedp.WaitVisible(css(`form.plan-form`)),
+				chromedp.Click(css(`form.plan-form button[type=submit]`)),
+				chromedp.WaitVisible(css(`[data-action="submit"]`)),
+			)
+			old, err := e.app.Plan.Version(sys(), p.ID, p.PublishedVersion)
 			if err != nil {
 				t.Fatal(err)
 			}
-			plans, _, err := e.app.Plan.Plans(sys(), plan.Filter{Published: true})
-			if err != nil || len(plans) < 2 {
-				t.Fatalf("demo plans: %v %d", err, len(plans))
+			saved := e.latestVersion(p.ID)
+			if saved.Number != old.Number+1 || saved.Status != plan.Draft {
+				t.Fatalf("%s: saved version %d %s", p.Code, saved.Number, saved.Status)
 			}
-			ctx := newBrowser(t, 120*time.Second)
-			css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-			// The tab exists before the console is watched.
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-				t.Fatal(err)
-			}
-			defer failOnConsoleErrors(t, ctx)()
-			if err := chromedp.Do(ctx,
-				chromedp.Navigate(e.srv.URL+"/login"),
-				chromedp.WaitReady(css("body")),
-				chromedp.WaitVisible(css("#f-username")),
-				chromedp.SendKeys(css("#f-username"), login.Username),
-				chromedp.SendKeys(css("#f-password"), login.Password),
-				chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
-				chromedp.WaitVisible(css(`a[href="/plans"]`)),
-			); err != nil {
-				url, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
-				t.Fatalf("sign in: %v\n%s", err, url)
-			}
-			for _, p := range plans {
-				if err := chromedp.Do(ctx,
-					chromedp.Navigate(e.srv.URL+"/plans/"+strconv.FormatInt(p.ID, 10)),
-					chromedp.WaitVisible(css(`[data-action="revise"]`)),
-					chromedp.Click(css(`[data-action="revise"]`)),
-					chromedp.WaitVisible(css(`form.plan-form`)),
-					chromedp.Click(css(`form.plan-form button[type=submit]`)),
-					chromedp.WaitVisible(css(`[data-action="submit"]`)),
-				); err != nil {
-					t.Fatalf("%s: %v", p.Code, err)
-				}
-				old, err := e.app.Plan.Version(sys(), p.ID, p.PublishedVersion)
-				if err != nil {
-					t.Fatal(err)
-				}
-				saved := e.latestVersion(p.ID)
-				if saved.Number != old.Number+1 || saved.Status != plan.Draft {
-					t.Fatalf("%s: saved version %d %s", p.Code, saved.Number, saved.Status)
-				}
-				a, _ := plan.MarshalContent(old.Content)
-				b, _ := plan.MarshalContent(saved.Content)
-				if a != b {
-					d := plan.Compare(&old, &saved, plan.Names{})
-					for _, part := range append(d.Sections, d.Playbooks...) {
-						if part.Change != plan.Unchanged {
-							t.Errorf("%s: %s %s changed: %+v", p.Code, part.Kind, part.Key, part.Lines)
-						}
+			a, _ := plan.MarshalContent(old.Content)
+			b, _ := plan.MarshalContent(saved.Content)
+			if a != b {
+				d := plan.Compare(&old, &saved, plan.Names{})
+				for _, part := range append(d.Sections, d.Playbooks...) {
+					if part.Change != plan.Unchanged {
+						t.Errorf("%s: %s %s changed: %+v", p.Code, part.Kind, part.Key, part.Lines)
 					}
-					t.Fatalf("%s: saving the editor untouched changed the content", p.Code)
 				}
+				t.Fatalf("%s: saving the editor untouched changed the content", p.Code)
 			}
-		})
-	}
+		}
+	})
 }

@@ -2,11 +2,8 @@ package web_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -29,7 +26,6 @@ func TestRiskBrowser(t *testing.T) {
 }
 
 func riskBrowserScenario(t *testing.T, e *env) {
-	shotDir := screenshotDir(t, "risk-")
 	e.seedUser("admin", authz.Admin)
 	ops := e.seedUnit(e.root, "运营部", "Operations")
 	it := e.seedUnit(e.root, "信息技术部", "IT")
@@ -69,62 +65,22 @@ func riskBrowserScenario(t *testing.T, e *env) {
 		}
 	}
 
-	ctx := newBrowser(t, 150*time.Second)
-
-	base := e.srv.URL
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	n := 0
-	shot := func(name string) {
-		t.Helper()
-		n++
-		for _, v := range []struct {
-			suffix string
-			vp     chromedp.Action[chromedp.Void]
-		}{
-			{"desktop", chromedp.EmulateViewport(1280, 900)},
-			{"phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)},
-		} {
-			do("viewport "+v.suffix, v.vp)
-			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {
-				t.Fatal(err)
-			}
-			// Charts redraw on resize after a short delay.
-			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(r => setTimeout(() => r(true), 300))`, chromedp.EvalAwaitPromise)); err != nil {
-				t.Fatal(err)
-			}
-			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
-			if err := os.WriteFile(filepath.Join(shotDir, fmt.Sprintf("%02d-%s-%s.png", n, name, v.suffix)), buf, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		do("viewport", chromedp.EmulateViewport(1280, 900))
-	}
-	text := func(sel string) string { t.Helper(); return pageText(t, ctx, sel) }
-	want := func(step, text string, wants ...string) { t.Helper(); wantShown(t, step, text, wants...) }
-	poll := pollTrue
+	s := newBrowserSession(t, e, "risk-")
+	s.phone = true
 	// cell reads the count of a heatmap cell from the table under the chart.
 	cell := func(l, i int) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
+		n, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](fmt.Sprintf(
 			`document.querySelector('#risk-heat-table td[data-likelihood="%d"][data-impact="%d"]').getAttribute('data-count')`, l, i)))
 		if err != nil {
 			t.Fatalf("heatmap cell %d×%d: %v", l, i, err)
 		}
-		return s
+		return n
 	}
 	// chartCount reads the count the drawn chart holds for a cell.
 	chartCount := func(l, i int) int {
 		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`(() => {
+		v, err := chromedp.Run(s.ctx, chromedp.Evaluate[int](fmt.Sprintf(`(() => {
 			const c = echarts.getInstanceByDom(document.getElementById('risk-heatmap-chart'));
 			const d = c.getOption().series[0].data.find(x => x.value[0] === %d && x.value[1] === %d);
 			return d ? d.value[2] : -1;
@@ -135,32 +91,20 @@ func riskBrowserScenario(t *testing.T, e *env) {
 		return v
 	}
 
-	do("open the tab")
-	defer failOnConsoleErrors(t, ctx)()
-
-	do("sign in",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(base+"/risks"),
-		chromedp.WaitVisible(css("#f-username")),
-		chromedp.SendKeys(css("#f-username"), "admin"),
-		chromedp.SendKeys(css("#f-password"), adminPassword),
-		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(css(`a[href="/risks/new"]`)),
-	)
-	want("register (en)", text("main"), "Risk register", "Ransomware attack", "Critical", "Cyber and information security")
-	shot("register")
+	s.signIn("/risks", "admin", adminPassword, `a[href="/risks/new"]`)
+	s.want("register (en)", "main", "Risk register", "Ransomware attack", "Critical", "Cyber and information security")
+	s.shot("register")
 
 	// The live filter narrows the register without a page load.
-	do("filter by category",
+	s.do("filter by category",
 		// SetValue fires the change event the form listens to.
 		chromedp.SetValue(css("#risk-category"), string(risk.SupplyChain)),
-		poll(`document.querySelectorAll('#risk-results tbody tr').length === 1 && !document.querySelector('.htmx-request')`),
+		pollTrue(`document.querySelectorAll('#risk-results tbody tr').length === 1 && !document.querySelector('.htmx-request')`),
 	)
-	want("filtered register", text("#risk-results"), "Main carrier stops service")
+	s.want("filtered register", "#risk-results", "Main carrier stops service")
 
-	do("create a risk",
-		chromedp.Navigate(base+"/risks/new"),
-		chromedp.WaitVisible(css("#f-title")),
+	s.open("/risks/new", "#f-title")
+	s.do("create a risk",
 		chromedp.SendKeys(css("#f-title"), "仓库内涝"),
 		chromedp.SendKeys(css("#f-title_en"), "Warehouse flooding"),
 		chromedp.SetValue(css("#f-category"), string(risk.NaturalDisaster)),
@@ -176,32 +120,32 @@ func riskBrowserScenario(t *testing.T, e *env) {
 	// The affected processes: type part of a name, click the match; type
 	// a code and take the first match with Enter.
 	warehousing := fmt.Sprintf(`[data-process-matches] option[value="p%d"]`, procs[0].ID)
-	do("pick a process by name",
+	s.do("pick a process by name",
 		chromedp.SendKeys(css("#f-process_q"), "wareh"),
 		chromedp.WaitVisible(css(warehousing)),
-		poll(`document.querySelectorAll('[data-process-matches] option').length === 1`),
+		pollTrue(`document.querySelectorAll('[data-process-matches] option').length === 1`),
 		chromedp.Click(css(warehousing)),
 		chromedp.WaitVisible(css(fmt.Sprintf(`.process-chip input[name=process_ids][value="%d"]:checked`, procs[0].ID))),
-		poll(`document.querySelector('[data-process-matches]').hidden && document.getElementById('f-process_q').value === ''`),
+		pollTrue(`document.querySelector('[data-process-matches]').hidden && document.getElementById('f-process_q').value === ''`),
 	)
-	do("pick a process by code",
+	s.do("pick a process by code",
 		chromedp.SendKeys(css("#f-process_q"), "BP-08"),
 		chromedp.WaitVisible(css(fmt.Sprintf(`[data-process-matches] option[value="p%d"]`, procs[1].ID))),
 	)
-	shot("process-search")
-	do("take the first match",
+	s.shot("process-search")
+	s.do("take the first match",
 		chromedp.SendKeys(css("#f-process_q"), kb.Enter),
 		chromedp.WaitVisible(css(fmt.Sprintf(`.process-chip input[name=process_ids][value="%d"]`, procs[1].ID))),
-		poll(`document.querySelectorAll('.process-chip input[name=process_ids]:checked').length === 2 && location.pathname === '/risks/new'`),
+		pollTrue(`document.querySelectorAll('.process-chip input[name=process_ids]:checked').length === 2 && location.pathname === '/risks/new'`),
 	)
-	want("process picker", text(".process-chips"), "BP-07 Warehousing", "BP-08 Line haul")
-	shot("risk-form")
-	do("create a risk",
+	s.want("process picker", ".process-chips", "BP-07 Warehousing", "BP-08 Line haul")
+	s.shot("risk-form")
+	s.do("create a risk",
 		chromedp.Click(css(`form.risk-form button[type=submit]`)),
 		chromedp.WaitVisible(css(`#assess`)),
 	)
-	want("risk page", text("main"), "Warehouse flooding", "Natural disaster", "Li Na", "加高防洪墙", "购置抽水泵", "Not assessed")
-	want("risk page", text("#risk-processes"), "BP-07 Warehousing", "BP-08 Line haul")
+	s.want("risk page", "main", "Warehouse flooding", "Natural disaster", "Li Na", "加高防洪墙", "购置抽水泵", "Not assessed")
+	s.want("risk page", "#risk-processes", "BP-07 Warehousing", "BP-08 Line haul")
 	stored, _, err := e.app.Risk.Risks(sys(), risk.Filter{Query: "Warehouse"})
 	if err != nil || len(stored) != 1 || len(stored[0].Actions) != 2 || len(stored[0].ProcessIDs) != 2 ||
 		stored[0].ProcessIDs[0] != procs[0].ID || stored[0].ProcessIDs[1] != procs[1].ID {
@@ -210,36 +154,33 @@ func riskBrowserScenario(t *testing.T, e *env) {
 	id := idStr(stored[0].ID)
 
 	// Rate it on the grid: likely (4) × catastrophic (5), critical.
-	do("rate inherent",
+	s.do("rate inherent",
 		chromedp.SetValue(css("#f-kind"), "inherent"),
 		chromedp.SetValue(css("#f-matrix_id"), "5x5"),
 		chromedp.Click(css(`#assess input[name=cell][value="5x5:4:5"]`)),
-		poll(`document.querySelector('#assess input[value="5x5:4:5"]').closest('td').classList.contains('picked')`),
+		pollTrue(`document.querySelector('#assess input[value="5x5:4:5"]').closest('td').classList.contains('picked')`),
 		chromedp.Click(css(`#assess button[type=submit]`)),
 		chromedp.WaitVisible(css(`#history table`)),
-		poll(`document.querySelector('#risk-trend-chart canvas') !== null`),
+		chartDrawn("#risk-trend-chart"),
 	)
-	want("rated", text("#ratings"), "Critical", "20")
-	shot("risk")
+	s.want("rated", "#ratings", "Critical", "20")
+	s.shot("risk")
 
-	heatmap := func(step string) {
+	heatmap := func() {
 		t.Helper()
-		do(step,
-			chromedp.Navigate(base+"/risks/heatmap?matrix=5x5&kind=inherent"),
-			chromedp.WaitVisible(css("#risk-heat-table")),
-			poll(`document.querySelector('#risk-heatmap-chart[data-ready] canvas') !== null`),
-		)
+		s.open("/risks/heatmap?matrix=5x5&kind=inherent", "#risk-heat-table")
+		s.do("draw the heatmap", chartDrawn("#risk-heatmap-chart"))
 	}
-	heatmap("heatmap")
+	heatmap()
 	if got := cell(4, 5); got != "1" {
 		t.Fatalf("cell likely × catastrophic holds %s risks, want 1", got)
 	}
 	if got := chartCount(4, 5); got != 1 {
 		t.Fatalf("the chart shows %d risks at likely × catastrophic, want 1", got)
 	}
-	shot("heatmap")
+	s.shot("heatmap")
 	// A click on the chart's cell opens the register filtered to it.
-	xy, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+	xy, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]float64](`(() => {
 		const el = document.getElementById('risk-heatmap-chart');
 		el.scrollIntoView({block: 'center'});
 		const p = echarts.getInstanceByDom(el).convertToPixel({seriesIndex: 0}, [4, 3]);
@@ -249,33 +190,31 @@ func riskBrowserScenario(t *testing.T, e *env) {
 	if err != nil || len(xy) != 2 {
 		t.Fatalf("chart cell position: %v %v", xy, err)
 	}
-	do("click through the chart",
+	s.do("click through the chart",
 		chromedp.MouseClickXY(xy[0], xy[1]),
 		chromedp.WaitVisible(css(`.risk-cell-filter`)),
 	)
-	want("cell register", text("#risk-results"), "Warehouse flooding", "Likelihood Likely", "Impact Catastrophic")
-	if got := text("#risk-results tbody"); strings.Contains(got, "Ransomware") {
+	s.want("cell register", "#risk-results", "Warehouse flooding", "Likelihood Likely", "Impact Catastrophic")
+	if got := s.text("#risk-results tbody"); strings.Contains(got, "Ransomware") {
 		t.Errorf("the cell's register lists other risks:\n%s", got)
 	}
 	// The table's cell links to the same place.
-	do("click through the table",
-		chromedp.Navigate(base+"/risks/heatmap?matrix=5x5&kind=inherent"),
-		chromedp.WaitVisible(css("#risk-heat-table")),
+	s.open("/risks/heatmap?matrix=5x5&kind=inherent", "#risk-heat-table")
+	s.do("click through the table",
 		chromedp.Click(css(`#risk-heat-table td[data-likelihood="3"][data-impact="5"] a`)),
 		chromedp.WaitVisible(css(`.risk-cell-filter`)),
 	)
-	want("cell register (table)", text("#risk-results"), "Ransomware attack", "Likelihood Possible", "Impact Catastrophic")
+	s.want("cell register (table)", "#risk-results", "Ransomware attack", "Likelihood Possible", "Impact Catastrophic")
 
 	// Re-rate it (controls found weak: rated again) at unlikely (2) × minor (2).
-	do("re-rate",
-		chromedp.Navigate(base+"/risks/"+id+"#assess"),
-		chromedp.WaitVisible(css("#assess")),
+	s.open("/risks/"+id+"#assess", "#assess")
+	s.do("re-rate",
 		chromedp.SetValue(css("#f-kind"), "inherent"),
 		chromedp.Click(css(`#assess input[name=cell][value="5x5:2:2"]`)),
 		chromedp.Click(css(`#assess button[type=submit]`)),
 		chromedp.WaitVisible(css(`#history tbody tr:nth-child(2)`)),
 	)
-	heatmap("heatmap after re-rating")
+	heatmap()
 	if a, b := cell(4, 5), cell(2, 2); a != "0" || b != "1" {
 		t.Fatalf("after re-rating: likely × catastrophic %s, unlikely × minor %s; want 0 and 1", a, b)
 	}
@@ -284,37 +223,33 @@ func riskBrowserScenario(t *testing.T, e *env) {
 	}
 
 	// In Chinese: switch in the top bar, rate once more and see it move.
-	do("switch to Chinese",
-		chromedp.Click(css(`.topbar .lang-switch button[value="zh-CN"]`)),
-		chromedp.WaitVisible(css(`html[lang="zh-CN"] #risk-heat-table`)),
-	)
-	want("heatmap (zh)", text("main"), "风险热力图", "固有风险", "可能性", "影响程度", "各单位重点风险", "运营部", "仓库内涝")
-	do("re-rate in Chinese",
-		chromedp.Navigate(base+"/risks/"+id),
-		chromedp.WaitVisible(css("#assess")),
+	s.toChinese("#risk-heat-table")
+	s.want("heatmap (zh)", "main", "风险热力图", "固有风险", "可能性", "影响程度", "各单位重点风险", "运营部", "仓库内涝")
+	s.open("/risks/"+id, "#assess")
+	s.do("re-rate in Chinese",
 		chromedp.SetValue(css("#f-kind"), "inherent"),
 		chromedp.Click(css(`#assess input[name=cell][value="5x5:5:3"]`)),
 		chromedp.Click(css(`#assess button[type=submit]`)),
 		chromedp.WaitVisible(css(`#history tbody tr:nth-child(3)`)),
 	)
-	want("risk (zh)", text("main"), "评估历史", "固有风险", "重大", "低", "评估已记录")
-	shot("risk-zh")
-	heatmap("heatmap (zh) after re-rating")
+	s.want("risk (zh)", "main", "评估历史", "固有风险", "重大", "低", "评估已记录")
+	s.shot("risk-zh")
+	heatmap()
 	if a, b := cell(2, 2), cell(5, 3); a != "0" || b != "1" {
 		t.Fatalf("after re-rating in Chinese: unlikely × minor %s, almost certain × moderate %s; want 0 and 1", a, b)
 	}
-	shot("heatmap-zh")
+	s.shot("heatmap-zh")
 
 	// The residual view and the register in Chinese.
-	do("residual heatmap",
+	s.do("residual heatmap",
 		chromedp.Click(css(`.segmented input[value="residual"]`)),
 		chromedp.WaitVisible(css(`#heatmap[data-kind="residual"]`)),
 	)
 	if got := cell(2, 4); got != "1" {
 		t.Errorf("residual cell 2×4 holds %s, want 1 (ransomware)", got)
 	}
-	do("register (zh)", chromedp.Navigate(base+"/risks"), chromedp.WaitVisible(css("#risk-results table")))
-	want("register (zh)", text("main"), "风险登记册", "仓库内涝", "自然灾害", "重大")
-	shot("register-zh")
-	t.Logf("screenshots in %s", shotDir)
+	s.open("/risks", "#risk-results table")
+	s.want("register (zh)", "main", "风险登记册", "仓库内涝", "自然灾害", "重大")
+	s.shot("register-zh")
+	t.Logf("screenshots in %s", s.dir)
 }
