@@ -163,15 +163,10 @@ func (h *handler) saveBIAResource(w http.ResponseWriter, r *http.Request, id int
 	} else {
 		v.Add("recovery_minutes", "must be a duration")
 	}
-	err := v.Err()
-	if err != nil {
-		if verr := res.Validate(); verr != nil {
-			v.Merge("", verr)
-			err = v.Err()
-		}
-	} else {
+	err := saveOrReport(&v, res.Validate, func() (err error) {
 		res, err = h.d.BIA.SaveResource(ctx, res)
-	}
+		return err
+	})
 	if err != nil {
 		p, perr := h.biaResourceFormPage(ctx, w, r, f)
 		if perr != nil {

@@ -121,3 +121,18 @@ func pathID(r *http.Request, name string) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	return id, err == nil && id > 0
 }
+
+// saveOrReport runs save when the form's own checks (v) found nothing.
+// Otherwise it saves nothing and adds the checks of the value the form
+// built (validate) to the form's, so that the page shows every problem at
+// once.
+func saveOrReport(v *errs.Validation, validate, save func() error) error {
+	if err := v.Err(); err != nil {
+		if verr := validate(); verr != nil {
+			v.Merge("", verr)
+			return v.Err()
+		}
+		return err
+	}
+	return save()
+}

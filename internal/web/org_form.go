@@ -133,20 +133,14 @@ func (h *handler) saveUnit(w http.ResponseWriter, r *http.Request, id int64) {
 		v.Check(err == nil, "sort_order", "must be a whole number")
 		u.SortOrder = n
 	}
-	err := v.Err()
-	if err == nil {
+	err := saveOrReport(&v, u.Validate, func() (err error) {
 		if id == 0 {
 			_, err = h.d.Org.CreateUnit(ctx, u)
 		} else {
 			_, err = h.d.Org.UpdateUnit(ctx, u)
 		}
-	} else {
-		// Report the service's own checks together with the form's.
-		if verr := u.Validate(); verr != nil {
-			v.Merge("", verr)
-			err = v.Err()
-		}
-	}
+		return err
+	})
 	if err != nil {
 		p, perr := h.unitFormPage(ctx, w, r, f)
 		if perr != nil {

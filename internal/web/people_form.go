@@ -175,15 +175,10 @@ func (h *handler) savePerson(w http.ResponseWriter, r *http.Request, id int64) {
 		person.Contacts = append(person.Contacts, org.ContactMethod{Kind: org.ContactKind(k), Value: val})
 		rowOf = append(rowOf, i)
 	}
-	err := v.Err()
-	if err != nil {
-		if verr := person.Validate(); verr != nil {
-			v.Merge("", verr)
-			err = v.Err()
-		}
-	} else {
+	err := saveOrReport(&v, person.Validate, func() (err error) {
 		person, err = h.d.Org.SavePerson(ctx, person)
-	}
+		return err
+	})
 	if err != nil {
 		p, perr := h.personFormPage(ctx, w, r, f)
 		if perr != nil {

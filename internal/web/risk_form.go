@@ -305,16 +305,10 @@ func (h *handler) saveRisk(w http.ResponseWriter, r *http.Request, id int64) {
 		rk.Actions = append(rk.Actions, a)
 		rowOf = append(rowOf, i)
 	}
-	err := v.Err()
-	if err != nil {
-		// Report the risk's own mistakes along with the form's.
-		if verr := rk.Validate(); verr != nil {
-			v.Merge("", verr)
-			err = v.Err()
-		}
-	} else {
+	err := saveOrReport(&v, rk.Validate, func() (err error) {
 		rk, err = h.d.Risk.SaveRisk(ctx, rk)
-	}
+		return err
+	})
 	if err != nil {
 		p, perr := h.riskFormPage(ctx, w, r, f)
 		if perr != nil {

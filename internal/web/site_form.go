@@ -107,14 +107,10 @@ func (h *handler) saveSite(w http.ResponseWriter, r *http.Request, id int64) {
 	} else if uid != 0 {
 		s.UnitID = &uid
 	}
-	err := v.Err()
-	if err == nil {
-		_, err = h.d.Org.SaveSite(ctx, s)
-	} else if verr := s.Validate(); verr != nil {
-		// Report the service's own checks together with the form's.
-		v.Merge("", verr)
-		err = v.Err()
-	}
+	err := saveOrReport(&v, s.Validate, func() error {
+		_, err := h.d.Org.SaveSite(ctx, s)
+		return err
+	})
 	if err != nil {
 		p, perr := h.siteFormPage(ctx, w, r, f)
 		if perr != nil {

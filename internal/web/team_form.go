@@ -128,24 +128,19 @@ func (h *handler) saveTeam(w http.ResponseWriter, r *http.Request, id int64) {
 		v.Check(err == nil, "sort_order", "must be a whole number")
 		t.SortOrder = n
 	}
-	err := v.Err()
-	if err != nil {
-		if verr := t.Validate(); verr != nil {
-			v.Merge("", verr)
-			err = v.Err()
-		}
-	} else {
+	err := saveOrReport(&v, t.Validate, func() error {
 		if id != 0 {
 			// The form edits the team itself; its seats stay as they are.
-			var before org.Team
-			if before, err = h.d.Org.Team(ctx, id); err == nil {
-				t.Members = before.Members
+			before, err := h.d.Org.Team(ctx, id)
+			if err != nil {
+				return err
 			}
+			t.Members = before.Members
 		}
-		if err == nil {
-			t, err = h.d.Org.SaveTeam(ctx, t)
-		}
-	}
+		var err error
+		t, err = h.d.Org.SaveTeam(ctx, t)
+		return err
+	})
 	if err != nil {
 		p, perr := h.teamFormPage(ctx, w, r, f)
 		if perr != nil {

@@ -131,15 +131,10 @@ func (h *handler) issueWarning(hub *boardHub) http.HandlerFunc {
 			}
 		}
 		wn.Audience = f.Audience.audience(&v, "audience.")
-		err := v.Err()
-		if err != nil {
-			if verr := wn.Validate(); verr != nil {
-				v.Merge("", verr)
-				err = v.Err()
-			}
-		} else {
+		err := saveOrReport(&v, wn.Validate, func() (err error) {
 			wn, err = h.d.Warning.Issue(ctx, wn)
-		}
+			return err
+		})
 		if err != nil {
 			p, perr := h.warningFormPage(ctx, w, r, f)
 			if perr != nil {

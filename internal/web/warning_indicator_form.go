@@ -193,15 +193,10 @@ func (h *handler) saveIndicator(w http.ResponseWriter, r *http.Request, id int64
 		ind.Hysteresis = *x
 	}
 	ind.Audience = f.Audience.audience(&v, "audience.")
-	err := v.Err()
-	if err != nil {
-		if verr := ind.Validate(); verr != nil {
-			v.Merge("", verr)
-			err = v.Err()
-		}
-	} else {
+	err := saveOrReport(&v, ind.Validate, func() (err error) {
 		ind, err = h.d.Warning.SaveIndicator(ctx, ind)
-	}
+		return err
+	})
 	if err != nil {
 		p, perr := h.indicatorFormPage(ctx, w, r, f)
 		if perr != nil {

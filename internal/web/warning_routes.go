@@ -15,8 +15,8 @@ const boardPollEvery = 2 * time.Second
 
 // registerWarningPages adds the warning pages to rt: the board with its
 // live stream, history, issuing and changing warnings, acknowledgement,
-// indicators, and the notification channels, delivery log and personal
-// preferences.
+// indicators, the warning inputs (polled CAP feeds), and the notification
+// channels, escalation policies, delivery log and personal preferences.
 func (h *handler) registerWarningPages(rt *server.Router) {
 	if h.d.Warning == nil {
 		return
@@ -45,6 +45,13 @@ func (h *handler) registerWarningPages(rt *server.Router) {
 	rt.HandleFunc("GET /indicators/{id}/edit", write, h.editIndicator)
 	rt.HandleFunc("POST /indicators/{id}", write, h.updateIndicator)
 
+	rt.HandleFunc("GET /warning-feeds", read, h.listFeeds)
+	rt.HandleFunc("GET /warning-feeds/new", write, h.newFeed)
+	rt.HandleFunc("POST /warning-feeds", write, h.createFeed)
+	rt.HandleFunc("GET /warning-feeds/{id}/edit", write, h.editFeed)
+	rt.HandleFunc("POST /warning-feeds/{id}", write, h.updateFeed)
+	rt.HandleFunc("POST /warning-feeds/{id}/delete", write, h.deleteFeed)
+
 	if h.d.Notify == nil {
 		return
 	}
@@ -57,6 +64,12 @@ func (h *handler) registerWarningPages(rt *server.Router) {
 	rt.HandleFunc("POST /notify/channels/{id}/delete", manage, h.deleteChannel)
 	rt.HandleFunc("POST /notify/channels/{id}/test", manage, h.testChannel)
 	rt.HandleFunc("GET /notify/deliveries", manage, h.showDeliveryLog)
+	rt.HandleFunc("GET /notify/policies", manage, h.listPolicies)
+	rt.HandleFunc("GET /notify/policies/new", manage, h.newPolicy)
+	rt.HandleFunc("POST /notify/policies", manage, h.createPolicy)
+	rt.HandleFunc("GET /notify/policies/{id}/edit", manage, h.editPolicy)
+	rt.HandleFunc("POST /notify/policies/{id}", manage, h.updatePolicy)
+	rt.HandleFunc("POST /notify/policies/{id}/delete", manage, h.deletePolicy)
 	rt.HandleFunc("GET /profile/notifications", self, h.showPreferences)
 	rt.HandleFunc("POST /profile/notifications", self, h.savePreferences)
 }
