@@ -2,6 +2,7 @@ package graph
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sync"
 	"time"
@@ -312,9 +313,17 @@ type SPOF struct {
 
 // SinglePointsOfFailure lists the resources whose loss alone makes an
 // important process unavailable, in the order the resources were given to
-// Build. It runs one propagation per resource that an important process
-// reaches, each costing only what the loss touches, so it is exact but
-// grows with the number of resources times the size of their impact.
+// Build.
+//
+// It asks the question for 64 resources at once: down[v] is a word whose
+// bit i says that the loss of the i-th resource of the batch takes v down.
+// The availability rule becomes down[v] = own bit | down[target] for each
+// dependency without alternative | down[target] & down[alternative] for
+// each with one, and its least solution is found component by component
+// of the graph (strongly connected components, dependencies first), a
+// component with a cycle by sweeps until nothing changes. Each batch
+// costs one pass over what depends on its resources, where one
+// propagation per resource cost that for each of them.
 func (g *Graph) SinglePointsOfFailure() []SPOF {
 	var starts []int32
 	for v := range int32(len(g.ids)) {
@@ -325,41 +334,143 @@ func (g *Graph) SinglePointsOfFailure() []SPOF {
 	if len(starts) == 0 {
 		return nil
 	}
-	// Only resources reachable from an important process can take one down.
-	reach := make([]bool, len(g.ids))
-	queue := slices.Clone(starts)
-	for _, s := range starts {
-		reach[s] = true
-	}
-	for i := 0; i < len(queue); i++ {
-		v := queue[i]
-		for p := g.outStart[v] * 2; p < g.outStart[v+1]*2; p++ {
-			if w := g.succ(p, false); w >= 0 && !reach[w] {
-				reach[w] = true
-				queue = append(queue, w)
-			}
-		}
-	}
-	p := g.pool()
-	w := g.getWork(p)
-	defer p.Put(w)
-	var out []SPOF
-	one := make([]int32, 1)
+	// Only resources reachable from an important process (through targets
+	// and alternatives) can take one down, and only reachable nodes matter.
+	r := g.sccs(starts, false)
+	var cands []int32
+	batchBit := make([]uint64, len(g.ids)) // the node's bit in its batch
 	for v := range int32(len(g.ids)) {
-		if !reach[v] || g.proc[v] {
-			continue
+		if r.comp[v] >= 0 && !g.proc[v] {
+			cands = append(cands, v)
 		}
-		one[0] = v
-		g.propagate(w, one)
-		var hit []int32
-		for _, u := range w.order {
-			if g.proc[u] && g.imp[u] {
-				hit = append(hit, u)
+	}
+	// Batches of resources at a similar depth (by component, which puts
+	// dependencies first) share most of what depends on them, so a batch
+	// reaches little more than its largest member does.
+	order := make([]int32, len(cands))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(r.comp[cands[a]], r.comp[cands[b]]) })
+	hits := make([][]int32, len(cands))
+	down := make([]uint64, len(g.ids))
+	dirty := make([]bool, len(g.ids))
+	pos := make([]int32, len(g.ids)) // position of a node in its component
+	for c := 0; c+1 < len(r.start); c++ {
+		for i, v := range r.members[r.start[c]:r.start[c+1]] {
+			pos[v] = int32(i)
+		}
+	}
+	// eval applies the rule to v and reports whether down[v] grew.
+	eval := func(v int32) bool {
+		d := down[v] | batchBit[v]
+		for e := g.outStart[v]; e < g.outStart[v+1]; e++ {
+			if a := g.eAlt[e]; a < 0 {
+				d |= down[g.eTo[e]]
+			} else {
+				d |= down[g.eTo[e]] & down[a]
 			}
 		}
-		w.reset()
-		if len(hit) > 0 {
-			out = append(out, SPOF{Resource: g.ids[v], Kind: g.kind[v], Processes: g.sortedIDs(hit)})
+		if d == down[v] {
+			return false
+		}
+		down[v] = d
+		return true
+	}
+	seen := make([]int32, len(g.ids)) // batch number + 1 of the last batch that reached the node
+	marked := make([]bool, len(r.start))
+	var reached, comps []int32
+	for base := 0; base < len(cands); base += 64 {
+		batch := order[base:min(base+64, len(order))]
+		stamp := int32(base/64 + 1)
+		// Only what depends on the batch's resources can go down: its
+		// components, in dependency order.
+		reached, comps = reached[:0], comps[:0]
+		for i, c := range batch {
+			v := cands[c]
+			batchBit[v] = 1 << i
+			seen[v] = stamp
+			reached = append(reached, v)
+		}
+		for k := 0; k < len(reached); k++ {
+			v := reached[k]
+			if c := r.comp[v]; !marked[c] {
+				marked[c] = true
+				comps = append(comps, c)
+			}
+			for _, e := range g.inEdge[g.inStart[v]:g.inStart[v+1]] {
+				if u := g.eFrom[e]; r.comp[u] >= 0 && seen[u] != stamp {
+					seen[u] = stamp
+					reached = append(reached, u)
+				}
+			}
+		}
+		slices.Sort(comps)
+		for _, c := range comps {
+			marked[c] = false
+			ms := r.members[r.start[c]:r.start[c+1]]
+			if len(ms) == 1 {
+				// Without a cycle one evaluation is final: everything the
+				// node depends on is in earlier components. (A node that
+				// depends on itself gains nothing from itself.)
+				eval(ms[0])
+				continue
+			}
+			// Sweeps in the component's order (which puts most
+			// dependencies first), evaluating only the nodes a change may
+			// have reached; another sweep only when a change reached a
+			// node already passed.
+			for _, v := range ms {
+				dirty[v] = true
+			}
+			for again := true; again; {
+				again = false
+				for i, v := range ms {
+					if !dirty[v] {
+						continue
+					}
+					dirty[v] = false
+					if !eval(v) {
+						continue
+					}
+					for _, e := range g.inEdge[g.inStart[v]:g.inStart[v+1]] {
+						if u := g.eFrom[e]; r.comp[u] == c && !dirty[u] {
+							dirty[u] = true
+							again = again || pos[u] < int32(i)
+						}
+					}
+				}
+			}
+		}
+		// The processes each resource takes down, in index order: read
+		// from the reached nodes, or, when those are more, from the
+		// important processes (unreached ones have no bits).
+		if len(reached) < len(starts) {
+			slices.Sort(reached)
+		}
+		from := reached
+		if len(reached) >= len(starts) {
+			from = starts
+		}
+		for _, v := range from {
+			if g.proc[v] && g.imp[v] {
+				for d := down[v]; d != 0; d &= d - 1 {
+					i := batch[bits.TrailingZeros64(d)]
+					hits[i] = append(hits[i], v)
+				}
+			}
+		}
+		for _, v := range reached {
+			down[v] = 0
+		}
+		for _, c := range batch {
+			batchBit[cands[c]] = 0
+		}
+	}
+	var out []SPOF
+	for i, v := range cands {
+		if len(hits[i]) > 0 {
+			out = append(out, SPOF{Resource: g.ids[v], Kind: g.kind[v], Processes: g.sortedIDs(hits[i])})
 		}
 	}
 	return out

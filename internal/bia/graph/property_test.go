@@ -3,6 +3,7 @@ package graph_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -431,5 +432,80 @@ func TestPropertyCyclesOrderSPOF(t *testing.T) {
 				t.Fatalf("seed %d: spof %s: %v, reference %v", seed, id, got[id], want)
 			}
 		}
+	}
+}
+
+// TestPropertySPOFLarge checks single points of failure on graphs large
+// enough for several batches of 64 resources, with long cycles and
+// alternatives, against one Impact per resource.
+func TestPropertySPOFLarge(t *testing.T) {
+	most := 0
+	for seed := range uint64(40) {
+		rng := rand.New(rand.NewPCG(seed, 17))
+		n := 100 + rng.IntN(400)
+		nodes := make([]graph.Node, n)
+		for i := range nodes {
+			id := graph.ID(fmt.Sprintf("n%d", i))
+			if rng.IntN(4) == 0 {
+				nodes[i] = graph.Node{ID: id, Kind: graph.KindProcess, Important: rng.IntN(3) > 0}
+			} else {
+				nodes[i] = graph.Node{ID: id, Kind: kinds[rng.IntN(len(kinds))]}
+			}
+		}
+		// Mostly "downhill" edges (towards higher indices), some back
+		// edges for cycles; sparse enough that losses do not take down
+		// everything.
+		var edges []graph.Edge
+		for i := range n {
+			for range rng.IntN(3) {
+				j := i + 1 + rng.IntN(40)
+				if rng.IntN(8) == 0 {
+					j = rng.IntN(n)
+				}
+				if j >= n || j == i {
+					continue
+				}
+				e := graph.Edge{From: nodes[i].ID, To: nodes[j].ID}
+				if rng.IntN(3) == 0 {
+					if a := rng.IntN(n); a != j {
+						e.Alt = nodes[a].ID
+					}
+				}
+				edges = append(edges, e)
+			}
+		}
+		g, err := graph.Build(nodes, edges)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx := func(id graph.ID) int { i, _ := g.Index(id); return i }
+		var want []graph.SPOF
+		for _, nd := range nodes {
+			if nd.Kind == graph.KindProcess {
+				continue
+			}
+			im, err := g.Impact(nd.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var hit []graph.ID
+			for _, a := range im.Affected {
+				if a.Kind == graph.KindProcess && nodes[idx(a.ID)].Important {
+					hit = append(hit, a.ID)
+				}
+			}
+			if len(hit) > 0 {
+				slices.SortFunc(hit, func(a, b graph.ID) int { return idx(a) - idx(b) })
+				want = append(want, graph.SPOF{Resource: nd.ID, Kind: nd.Kind, Processes: hit})
+			}
+		}
+		got := g.SinglePointsOfFailure()
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("seed %d (%d nodes, %d edges): %d single points of failure, want %d\n got %v\nwant %v", seed, n, len(edges), len(got), len(want), got, want)
+		}
+		most = max(most, len(want))
+	}
+	if most <= 64 {
+		t.Fatalf("at most %d single points of failure in a graph: too few to need several batches", most)
 	}
 }
