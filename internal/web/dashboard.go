@@ -8,10 +8,12 @@ import (
 	"github.com/continuo-bcm/continuo/internal/server"
 )
 
-// dashboardPage is the start page: a welcome with the size of the
-// organisation and the lifecycle areas.
+// dashboardPage is the start page: a welcome, the current situation
+// (warnings in force, the gravest risks, plans due for review, RTO gaps),
+// the size of the organisation and the lifecycle areas.
 type dashboardPage struct {
 	Page
+	Now     situation
 	Units   int
 	People  int
 	Teams   int
@@ -44,6 +46,11 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	pr := u.Principal()
+	var err error
+	if p.Now, err = h.situation(ctx, p.Page, pr); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if pr.Any(authz.OrgRead) {
 		units, err := h.d.Org.Units(ctx)
 		if err != nil {
