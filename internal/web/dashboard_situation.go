@@ -86,40 +86,26 @@ func (h *handler) situation(ctx context.Context, p Page, pr authz.Principal) (si
 	}
 	if h.d.Risk != nil && pr.Any(authz.RiskRead) {
 		rs := &riskSituation{Critical: levelCountRisk{Badge: p.RiskLevel(risk.Critical)}, High: levelCountRisk{Badge: p.RiskLevel(risk.High)}}
-		for _, c := range []struct {
-			f risk.Filter
-			n *int
-		}{
-			{risk.Filter{Level: risk.Critical}, &rs.Critical.N},
-			{risk.Filter{Level: risk.High}, &rs.High.N},
-			{risk.Filter{OverdueReview: true}, &rs.OverdueReview},
-		} {
-			c.f.Limit = 1
-			_, n, err := h.d.Risk.Risks(ctx, c.f)
-			if err != nil {
-				return s, err
-			}
-			*c.n = n
+		err := countEach(ctx, h.d.Risk.Risks, []counted[risk.Filter]{
+			{risk.Filter{Level: risk.Critical, Limit: 1}, &rs.Critical.N},
+			{risk.Filter{Level: risk.High, Limit: 1}, &rs.High.N},
+			{risk.Filter{OverdueReview: true, Limit: 1}, &rs.OverdueReview},
+		})
+		if err != nil {
+			return s, err
 		}
 		s.Risks = rs
 	}
 	if h.d.Plan != nil && pr.Any(authz.PlanRead) {
 		now := h.d.Clock.Now().UTC()
 		ps := &planSituation{}
-		for _, c := range []struct {
-			f plan.Filter
-			n *int
-		}{
-			{plan.Filter{Published: true}, &ps.Published},
-			{plan.Filter{ReviewDueBy: now.Add(plan.ReminderWindow).Format(plan.DateLayout)}, &ps.ReviewDue},
-			{plan.Filter{ReviewDueBy: now.Add(-24 * time.Hour).Format(plan.DateLayout)}, &ps.ReviewOverdue},
-		} {
-			c.f.Limit = 1
-			_, n, err := h.d.Plan.Plans(ctx, c.f)
-			if err != nil {
-				return s, err
-			}
-			*c.n = n
+		err := countEach(ctx, h.d.Plan.Plans, []counted[plan.Filter]{
+			{plan.Filter{Published: true, Limit: 1}, &ps.Published},
+			{plan.Filter{ReviewDueBy: now.Add(plan.ReminderWindow).Format(plan.DateLayout), Limit: 1}, &ps.ReviewDue},
+			{plan.Filter{ReviewDueBy: now.Add(-24 * time.Hour).Format(plan.DateLayout), Limit: 1}, &ps.ReviewOverdue},
+		})
+		if err != nil {
+			return s, err
 		}
 		s.Plans = ps
 	}
@@ -131,4 +117,23 @@ func (h *handler) situation(ctx context.Context, p Page, pr authz.Principal) (si
 		s.BIA = &biaSituation{Gaps: len(rep.Gaps)}
 	}
 	return s, nil
+}
+
+// counted is a filter of a paged list and where to put how many match.
+type counted[F any] struct {
+	f F
+	n *int
+}
+
+// countEach asks a paged list (which returns the page and the total) for
+// the total of each filter.
+func countEach[F, T any](ctx context.Context, list func(context.Context, F) ([]T, int, error), cs []counted[F]) error {
+	for _, c := range cs {
+		_, n, err := list(ctx, c.f)
+		if err != nil {
+			return err
+		}
+		*c.n = n
+	}
+	return nil
 }
