@@ -107,6 +107,20 @@ type processQuery struct {
 	Q         string `query:"q" maxLength:"200" doc:"matches code and names"`
 }
 
+// spofQuery pages the single points of failure.
+type spofQuery struct {
+	Limit  int `query:"limit" minimum:"0" maximum:"5000" doc:"at most this many; 0 (the default) for all"`
+	Offset int `query:"offset" minimum:"0" doc:"entries to skip"`
+}
+
+// spofPage is a page of the single points of failure.
+type spofPage struct {
+	Items  []bia.SPOF `json:"items"`
+	Total  int        `json:"total" doc:"single points of failure in all"`
+	Limit  int        `json:"limit" doc:"0: no limit"`
+	Offset int        `json:"offset"`
+}
+
 type failedQuery struct {
 	Failed []string `query:"failed" required:"true" maxItems:"1000" doc:"the lost processes and resources, comma-separated: r7,r9"`
 }
@@ -462,8 +476,21 @@ func (h *handlers) registerBIA(api huma.API) {
 	register(api, read, huma.Operation{
 		OperationID: "bia-spof", Method: http.MethodGet, Path: "/bia/analysis/spof", Tags: tags,
 		Summary: "Single points of failure: resources whose loss alone takes down an important process",
-	}, func(ctx context.Context, _ *struct{}) (*out[items[bia.SPOF]], error) {
-		return list(s().SinglePointsOfFailure(ctx))
+		Description: "In the order of the resources. On a large inventory the list is long (each entry names every important " +
+			"process it takes down): page it with limit and offset.",
+	}, func(ctx context.Context, in *spofQuery) (*out[spofPage], error) {
+		all, err := s().SinglePointsOfFailure(ctx)
+		if err != nil {
+			return nil, err
+		}
+		page := spofPage{Total: len(all), Offset: in.Offset, Limit: in.Limit}
+		from := min(in.Offset, len(all))
+		to := len(all)
+		if in.Limit > 0 {
+			to = min(from+in.Limit, len(all))
+		}
+		page.Items = nonNil(all[from:to])
+		return ok(page)
 	})
 	register(api, read, huma.Operation{
 		OperationID: "bia-cycles", Method: http.MethodGet, Path: "/bia/analysis/cycles", Tags: tags,

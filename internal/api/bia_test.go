@@ -171,7 +171,24 @@ func TestBIAAnalysis(t *testing.T) {
 		{name: "required recovery", role: "viewer", method: "GET", url: "/bia/analysis/required-recovery", setup: biaFixture,
 			status: 200, contains: []string{`"required_minutes":240`, `"gap":true`}, excludes: []string{`"ref":"r{r_carrier}"`}},
 		{name: "single points of failure", role: "viewer", method: "GET", url: "/bia/analysis/spof", setup: biaFixture,
-			status: 200, contains: []string{`"resource":{"ref":"r{r_wms}"`, `"resource":{"ref":"r{r_dc}"`}, excludes: []string{`"resource":{"ref":"r{r_carrier}"`}},
+			status: 200, contains: []string{`"resource":{"ref":"r{r_wms}"`, `"resource":{"ref":"r{r_dc}"`, `"limit":0,"offset":0`}, excludes: []string{`"resource":{"ref":"r{r_carrier}"`}},
+		{name: "single points of failure a page at a time", role: "viewer", method: "GET", url: "/bia/analysis/spof?limit=1&offset=1", setup: biaFixture,
+			status: 200, check: func(t *testing.T, e *env, res response) {
+				var all, page struct {
+					Items []bia.SPOF `json:"items"`
+					Total int        `json:"total"`
+				}
+				decode(t, res.body, &page)
+				e.json("viewer", "GET", "/bia/analysis/spof", "", 200, &all)
+				if all.Total < 2 || all.Total != len(all.Items) || page.Total != all.Total || len(page.Items) != 1 ||
+					page.Items[0].Resource.Ref != all.Items[1].Resource.Ref {
+					t.Errorf("page %+v of %+v", page, all)
+				}
+			}},
+		{name: "single points of failure past the end", role: "viewer", method: "GET", url: "/bia/analysis/spof?offset=1000", setup: biaFixture,
+			status: 200, contains: []string{`"items":[]`}},
+		{name: "single points of failure with a bad limit", role: "viewer", method: "GET", url: "/bia/analysis/spof?limit=-1", setup: biaFixture,
+			status: 422, contains: []string{`"query.limit"`}},
 		{name: "no cycles", role: "viewer", method: "GET", url: "/bia/analysis/cycles", setup: biaFixture,
 			status: 200, contains: []string{`"items":[]`}},
 		{name: "recovery order", role: "viewer", method: "GET", url: "/bia/analysis/recovery-order?failed=p{p_dispatch},r{r_wms},r{r_dc}", setup: biaFixture,
