@@ -43,11 +43,22 @@ type answerView struct {
 	ReviewedBy  string
 	ReviewedAt  *time.Time
 	AcceptedID  int64
-	Editable    bool
-	Reviewable  bool
-	Errs        map[string]string
+	// Accepted is the rating the risk the office made of the answer
+	// carries now (nil when it is not among the unit's risks).
+	Accepted   *acceptedRating
+	Editable   bool
+	Reviewable bool
+	Errs       map[string]string
 
 	Likelihoods, Impacts, Risks, Categories []option
+}
+
+// acceptedRating is the current rating of the risk an answer became.
+type acceptedRating struct {
+	Code   string
+	Badge  levelBadge
+	Rating risk.Rating
+	Kind   string // inherent or residual, in words
 }
 
 // Err returns the message for one field of the answer.
@@ -111,6 +122,15 @@ func (p Page) answerView(sc *sheetContext, a risksurvey.Answer, prefix string) a
 	}
 	if a.AcceptedRiskID != nil {
 		v.AcceptedID = *a.AcceptedRiskID
+		for i := range sc.risks {
+			if r := &sc.risks[i]; r.ID == v.AcceptedID && r.Current() != nil {
+				c, kind := r.Current(), risk.Inherent
+				if r.Residual != nil {
+					kind = risk.Residual
+				}
+				v.Accepted = &acceptedRating{Code: r.Code, Badge: p.RiskLevel(c.Level), Rating: *c, Kind: p.RiskKind(kind)}
+			}
+		}
 	}
 	v.RiskID = ""
 	if a.RiskID != nil {

@@ -175,7 +175,10 @@ func TestSurveyPages(t *testing.T) {
 		r = office.post("/risk-survey-answers/"+idStr(added.ID)+"/return", url.Values{"comment": {"请补充现有控制措施"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		r = lead.get("/risk-surveys/"+idStr(c.ID)+"/units/"+idStr(ops.ID), "Accept-Language", "en")
-		mustContain(t, r.body, "Returned", "请补充现有控制措施", "/risks/"+idStr(rs[0].ID))
+		// The accepted answer shows the rating the office gave.
+		_, levelEn := risk.LevelLabel(rs[0].Inherent.Level)
+		mustContain(t, r.body, "Returned", "请补充现有控制措施", "/risks/"+idStr(rs[0].ID),
+			`data-accepted-level="`+string(rs[0].Inherent.Level)+`">`+levelEn+" 20</span>", "5×4")
 	})
 }
 
