@@ -413,10 +413,10 @@ func (d *Dispatcher) deliverBatch(ctx context.Context) (Stats, int, error) {
 			outs[i].Err = Permanent(fmt.Errorf("the %s channel was removed", del.Kind))
 			continue
 		case !cn.cfg.Enabled:
-			outs[i].Err = Permanent(fmt.Errorf("the channel %q is disabled", cn.cfg.Name))
+			outs[i].Err = Permanent(fmt.Errorf(ErrChannelDisabled, cn.cfg.Name))
 			continue
 		case cn.err != nil:
-			outs[i].Err = Permanent(fmt.Errorf("the channel %q is misconfigured: %s", cn.cfg.Name, redactSecrets(cn.err.Error(), cn.cfg)))
+			outs[i].Err = Permanent(fmt.Errorf(ErrChannelMisconfigured, cn.cfg.Name, redactSecrets(cn.err.Error(), cn.cfg)))
 			continue
 		}
 		if l := d.limiter(del.ChannelID); l != nil {

@@ -331,6 +331,16 @@ type Delivery struct {
 	Severity Severity `json:"severity,omitempty"`
 }
 
+// The delivery errors the engine writes itself (Delivery.LastError), so
+// that pages can say them in the reader's language; errors from the
+// channels' servers are kept as they came.
+const (
+	ErrNoChannel            = "no enabled %s channel is configured" // kind
+	ErrPersonNoAddress      = "the person has no %s address"        // kind
+	ErrChannelDisabled      = "the channel %q is disabled"          // channel name
+	ErrChannelMisconfigured = "the channel %q is misconfigured: %s" // channel name, what is wrong
+)
+
 // External reports whether the delivery is for a recipient outside the
 // directory.
 func (d *Delivery) External() bool { return d.HolderID == 0 }

@@ -312,7 +312,7 @@ func (s *Service) externalDeliveries(m *Message, chans map[Kind]ChannelConfig, n
 			if c, ok := chans[a.k]; ok {
 				d.ChannelID = c.ID
 			} else {
-				d.State, d.LastError = Failed, fmt.Sprintf("no enabled %s channel is configured", a.k)
+				d.State, d.LastError = Failed, fmt.Sprintf(ErrNoChannel, a.k)
 			}
 			out = append(out, d)
 		}
@@ -382,9 +382,9 @@ func (s *Service) deliveriesFor(m *Message, r *Recipient, holder int64, asked []
 		c, ok := chans[k]
 		switch {
 		case !ok:
-			d.State, d.LastError = Failed, fmt.Sprintf("no enabled %s channel is configured", k)
+			d.State, d.LastError = Failed, fmt.Sprintf(ErrNoChannel, k)
 		case d.Address == "":
-			d.State, d.LastError = Failed, fmt.Sprintf("the person has no %s address", k)
+			d.State, d.LastError = Failed, fmt.Sprintf(ErrPersonNoAddress, k)
 		}
 		d.ChannelID = c.ID
 		out = append(out, d)

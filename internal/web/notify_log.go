@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -103,4 +104,35 @@ func (h *handler) showDeliveryLog(w http.ResponseWriter, r *http.Request) {
 	}
 	p.NewestURL = link(0)
 	h.render(w, r, http.StatusOK, "warning_deliveries", p)
+}
+
+// DeliveryError says a delivery's last error in the reader's language
+// when the engine wrote it; an error from a channel's server is shown as
+// it came.
+func (p Page) DeliveryError(s string) string {
+	var arg string
+	matches := func(format string) bool {
+		arg = ""
+		n, err := fmt.Sscanf(s, format, &arg)
+		return n == 1 && err == nil && fmt.Sprintf(format, arg) == s
+	}
+	switch {
+	case s == notify.ErrNoAddress.Error():
+		return p.Tr.T("warnweb.err.no_address_here")
+	case matches(notify.ErrNoChannel):
+		return p.Tr.T("warnweb.err.no_channel", p.Tr.T("warnweb.kind."+arg))
+	case matches(notify.ErrPersonNoAddress):
+		return p.Tr.T("warnweb.err.person_no_address", p.Tr.T("warnweb.kind."+arg))
+	case matches(notify.ErrChannelDisabled):
+		return p.Tr.T("warnweb.err.channel_disabled", arg)
+	}
+	// "the channel %q is misconfigured: %s": the detail comes from the
+	// channel's settings check and stays as it is.
+	var name string
+	if n, err := fmt.Sscanf(s, "the channel %q", &name); n == 1 && err == nil {
+		if detail, ok := strings.CutPrefix(s, fmt.Sprintf(notify.ErrChannelMisconfigured, name, "")); ok {
+			return p.Tr.T("warnweb.err.channel_misconfigured", name, detail)
+		}
+	}
+	return s
 }
