@@ -155,6 +155,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 	}
 	a.metrics = server.NewMetrics(a.Registry)
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerDirectoryMetrics(a.Registry, db)
 	return a, nil
 }
 
@@ -247,4 +248,29 @@ func (a *App) housekeeping(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// registerDirectoryMetrics exposes the in-memory people directory and its
+// search index on /metrics.
+func registerDirectoryMetrics(reg prometheus.Registerer, db *store.DB) {
+	gauge := func(name, help string, v func(store.DirectoryStats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return v(db.DirectoryStats()) })
+	}
+	reg.MustRegister(
+		gauge("continuo_people_directory_people", "People held in the in-memory directory (0 until the first people list).",
+			func(s store.DirectoryStats) float64 { return float64(s.People) }),
+		gauge("continuo_people_search_index_ready", "1 when people searches go through the trigram index.",
+			func(s store.DirectoryStats) float64 {
+				if s.Indexed {
+					return 1
+				}
+				return 0
+			}),
+		gauge("continuo_people_search_index_stale", "Changes to people that searches check one by one until the index is built again.",
+			func(s store.DirectoryStats) float64 { return float64(s.Stale) }),
+		gauge("continuo_people_search_index_bytes", "Size of the trigram index of people searches.",
+			func(s store.DirectoryStats) float64 { return float64(s.IndexedBytes) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "continuo_people_search_index_builds_total", Help: "Trigram indexes of people searches built since start."},
+			func() float64 { return float64(db.DirectoryStats().IndexBuilds) }),
+	)
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,7 +13,9 @@ import (
 	"time"
 
 	"github.com/continuo-bcm/continuo/internal/app"
+	"github.com/continuo-bcm/continuo/internal/authz"
 	"github.com/continuo-bcm/continuo/internal/clock"
+	"github.com/continuo-bcm/continuo/internal/org"
 	"github.com/continuo-bcm/continuo/internal/server"
 	"github.com/continuo-bcm/continuo/internal/store"
 	"github.com/continuo-bcm/continuo/internal/store/storetest"
@@ -110,4 +113,79 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 	if rec.Code != http.StatusForbidden {
 		t.Fatalf("cross-site POST: %d, want 403", rec.Code)
 	}
+}
+
+// TestDirectoryMetrics: /metrics says how many people the in-memory
+// directory holds and whether searches go through the trigram index.
+func TestDirectoryMetrics(t *testing.T) {
+	a, err := app.New(context.Background(), app.Config{DB: storetest.DSN(t, store.SQLite), PublicMetrics: true},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), clock.NewFake(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	h, _, err := a.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := authz.WithPrincipal(context.Background(), authz.SystemPrincipal)
+	root, err := a.Org.CreateUnit(ctx, org.Unit{Kind: org.KindGroup, Name: "集团"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	// More people than the directory scans without an index.
+	err = a.DB.InTx(ctx, func(ctx context.Context) error {
+		for i := range 2500 {
+			p := org.Person{Name: fmt.Sprint("王", i), UnitID: root.ID, Active: true, CreatedAt: now, UpdatedAt: now}
+			if err := a.DB.CreatePerson(ctx, &p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics := func() string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		return rec.Body.String()
+	}
+	if m := metrics(); !strings.Contains(m, "continuo_people_directory_people 0") || !strings.Contains(m, "continuo_people_search_index_ready 0") {
+		t.Fatalf("before any people list:\n%s", grepLines(m, "continuo_people"))
+	}
+	want := 0
+	for i := range 2500 {
+		if strings.Contains(fmt.Sprint("王", i), "王12") {
+			want++
+		}
+	}
+	if _, n, err := a.Org.People(ctx, org.PeopleFilter{Query: "王12"}); err != nil || n != want {
+		t.Fatalf("search: %d, %v; want %d", n, err, want)
+	}
+	// The index is built in the background after the first search.
+	for range 200 {
+		if a.DB.DirectoryStats().Indexed {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := metrics()
+	for _, want := range []string{"continuo_people_directory_people 2500", "continuo_people_search_index_ready 1",
+		"continuo_people_search_index_builds_total 1", "continuo_people_search_index_stale 0"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %q:\n%s", want, grepLines(m, "continuo_people"))
+		}
+	}
+}
+
+func grepLines(s, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -45,6 +45,7 @@ type directory struct {
 	building       bool
 	gramsRequested atomic.Bool
 	builds         sync.WaitGroup
+	built          atomic.Int64 // search indexes put in place
 	// Tests lower these and build in the foreground.
 	minIndexed, maxStale int
 	syncBuild            bool
@@ -252,6 +253,7 @@ func (d *directory) install(g *gramIndex) {
 		return // ids too large for the index: searches keep scanning
 	}
 	d.grams = g
+	d.built.Add(1)
 	for id, rev := range d.stale {
 		if rev <= g.rev {
 			delete(d.stale, id)
@@ -455,6 +457,27 @@ func (c *subtreeCache) put(unitID, rev int64, set []bool) {
 		c.rev, c.sets = rev, make(map[int64][]bool)
 	}
 	c.sets[unitID] = set
+}
+
+// DirectoryStats describes the in-memory people directory, for /metrics.
+type DirectoryStats struct {
+	People       int   // people held; 0 until the first people list loads them
+	Indexed      bool  // searches go through the trigram index
+	Stale        int   // changes searches check one by one until the next build
+	IndexBuilds  int64 // trigram indexes built since start
+	IndexedBytes int   // the index's size
+}
+
+// DirectoryStats returns the state of the in-memory people directory.
+func (db *DB) DirectoryStats() DirectoryStats {
+	d := &db.dir
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	s := DirectoryStats{People: len(d.entries), Indexed: d.grams != nil, Stale: len(d.stale), IndexBuilds: d.built.Load()}
+	if d.grams != nil {
+		s.IndexedBytes = len(d.grams.data) + 4*len(d.grams.off) + 4*len(d.grams.n)
+	}
+	return s
 }
 
 // listPeopleIndexed answers ListPeople from the in-memory directory.
