@@ -23,7 +23,15 @@ import (
 
 func newApp(t *testing.T) (*app.App, http.Handler, *server.Router) {
 	t.Helper()
-	a, err := app.New(context.Background(), app.Config{DB: storetest.DSN(t, store.SQLite)},
+	return newAppWith(t, app.Config{})
+}
+
+// newAppWith is newApp with settings; the database is always a fresh
+// SQLite file.
+func newAppWith(t *testing.T, cfg app.Config) (*app.App, http.Handler, *server.Router) {
+	t.Helper()
+	cfg.DB = storetest.DSN(t, store.SQLite)
+	a, err := app.New(context.Background(), cfg,
 		slog.New(slog.NewTextHandler(io.Discard, nil)), clock.NewFake(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)))
 	if err != nil {
 		t.Fatal(err)
@@ -118,16 +126,7 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 // TestDirectoryMetrics: /metrics says how many people the in-memory
 // directory holds and whether searches go through the trigram index.
 func TestDirectoryMetrics(t *testing.T) {
-	a, err := app.New(context.Background(), app.Config{DB: storetest.DSN(t, store.SQLite), PublicMetrics: true},
-		slog.New(slog.NewTextHandler(io.Discard, nil)), clock.NewFake(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	h, _, err := a.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, h, _ := newAppWith(t, app.Config{PublicMetrics: true})
 	ctx := authz.WithPrincipal(context.Background(), authz.SystemPrincipal)
 	root, err := a.Org.CreateUnit(ctx, org.Unit{Kind: org.KindGroup, Name: "集团"})
 	if err != nil {
