@@ -10,7 +10,7 @@ import (
 
 func TestExportCrisisPack(t *testing.T) {
 	if os.Getenv("CONTINUO_SKIP_RENDER") == "1" {
-		t.Skip("CONTINUO_SKIP_RENDER=1: the pack's PDFs need a CJK font")
+		t.Skip("CONTINUO_SKIP_RENDER=1 is set; unset it (and install fonts-wqy-microhei, as .ci/run does) to check the pack's PDFs")
 	}
 	db := filepath.Join(t.TempDir(), "c.db")
 	if out, _, err := run(t, "", "--db", db, "demo"); err != nil {

@@ -20,7 +20,7 @@ func testFonts(t *testing.T) *Fonts {
 	f, err := sharedFonts()
 	if err != nil {
 		if os.Getenv("CONTINUO_SKIP_RENDER") == "1" {
-			t.Skipf("CONTINUO_SKIP_RENDER=1 and no font: %v", err)
+			t.Skipf("CONTINUO_SKIP_RENDER=1 is set and no CJK font was found (%v); unset it and install fonts-wqy-microhei, as .ci/run does, to run this test", err)
 		}
 		t.Fatal(err)
 	}

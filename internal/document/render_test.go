@@ -22,7 +22,7 @@ import (
 func needTools(t *testing.T, tools ...string) {
 	t.Helper()
 	if os.Getenv("CONTINUO_SKIP_RENDER") == "1" {
-		t.Skip("CONTINUO_SKIP_RENDER=1")
+		t.Skip("CONTINUO_SKIP_RENDER=1 is set; unset it (and install libreoffice-writer-nogui and poppler-utils, as .ci/run does) to run the render checks")
 	}
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {

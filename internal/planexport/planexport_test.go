@@ -193,7 +193,7 @@ func TestParseFormat(t *testing.T) {
 func needTools(t *testing.T, tools ...string) {
 	t.Helper()
 	if os.Getenv("CONTINUO_SKIP_RENDER") == "1" {
-		t.Skip("CONTINUO_SKIP_RENDER=1")
+		t.Skip("CONTINUO_SKIP_RENDER=1 is set; unset it (and install libreoffice-writer-nogui and poppler-utils, as .ci/run does) to run the render checks")
 	}
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -312,7 +312,7 @@ func checkPack(t *testing.T, files map[string][]byte) {
 
 func TestCrisisPack(t *testing.T) {
 	if os.Getenv("CONTINUO_SKIP_RENDER") == "1" {
-		t.Skip("CONTINUO_SKIP_RENDER=1: the pack's PDFs need a CJK font")
+		t.Skip("CONTINUO_SKIP_RENDER=1 is set; unset it (and install fonts-wqy-microhei, as .ci/run does) to check the pack's PDFs")
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := seed(t, db)
